@@ -1,0 +1,12 @@
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_GET
+
+from .health import service_health
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and docker-compose health checks: is the database (and broker) up?"""
+    report = service_health()
+    healthy = all(status in {"ok", "not configured"} for status in report.values())
+    return JsonResponse(report, status=200 if healthy else 503)

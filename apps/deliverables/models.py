@@ -1,0 +1,130 @@
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from apps.core.models import SourcedModel, describe_date, precision_field
+
+
+class DeliverableState(models.TextChoices):
+    PLANNED = "planned", "planned"
+    DRAFTING = "drafting", "drafting"
+    WG_REVIEW = "wg_review", "WG review"
+    SUBMITTED = "submitted", "submitted to the plenary"
+    IN_CONSENSUS = "in_consensus", "in consensus"
+    APPROVED = "approved", "approved"
+    SAM_ENDORSEMENT = "sam_endorsement", "awaiting SAM endorsement"
+    PUBLISHED = "published", "published"
+    WITHDRAWN = "withdrawn", "withdrawn"
+    DEFERRED = "deferred", "deferred"
+
+
+class Deliverable(SourcedModel):
+    """An ISECG product. Never deleted: withdrawn instead."""
+
+    class Kind(models.TextChoices):
+        ROADMAP = "roadmap", "roadmap"
+        WHITE_PAPER = "white_paper", "white paper"
+        TECHNICAL_REPORT = "technical_report", "technical / gap report"
+        CONFERENCE_PAPER = "conference_paper", "conference paper"
+        ANNUAL_REPORT = "annual_report", "annual report"
+        WEBNEWS = "webnews", "webnews"
+        DATABASE = "database", "database"
+        PLAN = "plan", "plan"
+        OTHER = "other", "other"
+
+    class Rag(models.TextChoices):
+        GREEN = "green", "green"
+        AMBER = "amber", "amber"
+        RED = "red", "red"
+
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    edition = models.CharField(max_length=50, blank=True, help_text="e.g. '2nd edition'.")
+    lead_group = models.ForeignKey(
+        "groups.WorkingGroup", on_delete=models.PROTECT, related_name="led_deliverables"
+    )
+    contributing_groups = models.ManyToManyField(
+        "groups.WorkingGroup", blank=True, related_name="contributed_deliverables"
+    )
+    target_date = models.DateField(null=True, blank=True)
+    target_precision = precision_field()
+    percent_complete = models.PositiveSmallIntegerField(default=0)
+    rag = models.CharField("RAG status", max_length=5, choices=Rag.choices, blank=True)
+    next_milestone = models.CharField(max_length=300, blank=True)
+    status_note = models.TextField(blank=True)
+    summary = models.TextField(blank=True, help_text="The paragraph a report would quote.")
+    published_on = models.DateField(null=True, blank=True)
+    published_precision = precision_field()
+    link = models.URLField(blank=True)
+    state = models.CharField(
+        max_length=20, choices=DeliverableState.choices, default=DeliverableState.PLANNED
+    )
+    needs_sam_endorsement = models.BooleanField(
+        default=False, help_text="Approval also needs the senior agency managers' endorsement."
+    )
+    notes = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[contributing_groups])
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent_complete__gte=0) & Q(percent_complete__lte=100),
+                name="deliverable_percent_complete_0_to_100",
+                violation_error_message="Progress is a percentage: give a whole number from 0 "
+                "to 100.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=DeliverableState.PUBLISHED) | Q(published_on__isnull=False),
+                name="published_deliverable_has_publication_date",
+                violation_error_message="A published deliverable needs its publication date.",
+            ),
+        ]
+        indexes = [models.Index(fields=["state"]), models.Index(fields=["published_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.edition})" if self.edition else self.title
+
+    @property
+    def published_display(self) -> str:
+        return describe_date(self.published_on, self.published_precision)
+
+
+class Activity(SourcedModel):
+    """A promotion or dissemination event for products: a paper, talk, session or webnews item."""
+
+    class Kind(models.TextChoices):
+        CONFERENCE_PAPER = "conference_paper", "conference paper"
+        TALK = "talk", "talk or presentation"
+        SESSION = "session", "conference session"
+        WEBNEWS = "webnews", "webnews item"
+        OTHER = "other", "other"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    occurred_on = models.DateField()
+    occurred_precision = precision_field()
+    event = models.CharField(max_length=200, blank=True, help_text="e.g. 'GLEX 2025'.")
+    place = models.CharField(max_length=200, blank=True, help_text="e.g. 'New Delhi, India'.")
+    link = models.URLField(blank=True)
+    deliverables = models.ManyToManyField(Deliverable, blank=True, related_name="activities")
+    group = models.ForeignKey(
+        "groups.WorkingGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
+    summary = models.TextField(blank=True)
+
+    history = HistoricalRecords(m2m_fields=[deliverables])
+
+    class Meta:
+        ordering = ["-occurred_on", "title"]
+        verbose_name_plural = "activities"
+        indexes = [models.Index(fields=["kind", "occurred_on"])]
+
+    def __str__(self) -> str:
+        return self.title

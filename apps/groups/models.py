@@ -1,0 +1,295 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from apps.core.models import SourcedModel, describe_date, precision_field
+
+
+class StructuralChange(SourcedModel):
+    """A decision that changes the shape of ISECG: a group merged, absorbed, set up or closed."""
+
+    class Kind(models.TextChoices):
+        ESTABLISHMENT = "establishment", "establishment"
+        MERGER = "merger", "merger"
+        PARTIAL_MERGER = "partial_merger", "partial merger of mandates"
+        ABSORPTION = "absorption", "absorption"
+        CLOSURE = "closure", "closure"
+        RENAMING = "renaming", "renaming"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    effective_on = models.DateField()
+    effective_precision = precision_field()
+    summary = models.TextField(help_text="What changed, as a report would say it.")
+    decision = models.TextField(
+        blank=True, help_text="Who decided and how, e.g. 'approved by the senior agency managers'."
+    )
+    meeting = models.ForeignKey(
+        "plenary.PlenaryMeeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="structural_changes",
+    )
+    needs_sam_endorsement = models.BooleanField(default=False)
+    groups = models.ManyToManyField(
+        "WorkingGroup", related_name="structural_changes", help_text="The groups it affects."
+    )
+    sub_teams = models.ManyToManyField("SubTeam", related_name="structural_changes", blank=True)
+    into_group = models.ForeignKey(
+        "WorkingGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="absorbed_changes",
+        help_text="The group that takes over, for a merger or absorption.",
+    )
+
+    history = HistoricalRecords(m2m_fields=[groups, sub_teams])
+
+    class Meta:
+        ordering = ["-effective_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({describe_date(self.effective_on, self.effective_precision)})"
+
+
+class GroupStatus(models.TextChoices):
+    ACTIVE = "active", "active"
+    MERGED = "merged", "merged"
+    ABSORBED = "absorbed", "absorbed"
+    CLOSED = "closed", "closed"
+
+
+class WorkingGroup(SourcedModel):
+    """An ISECG working group. Active from established_on until its status change takes effect."""
+
+    acronym = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+    mandate = models.TextField(help_text="The mandate as Annex III of the annual report gives it.")
+    established_on = models.DateField(
+        null=True, blank=True, help_text="Blank when the record does not say (active since then)."
+    )
+    established_precision = precision_field()
+    status = models.CharField(max_length=10, choices=GroupStatus.choices, default=GroupStatus.ACTIVE)
+    status_change = models.ForeignKey(
+        StructuralChange,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ended_groups",
+        help_text="The decision that ended this group (its date is when it stopped being active).",
+    )
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        help_text="The group it was merged into or absorbed by.",
+    )
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["acronym"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["acronym"],
+                condition=Q(status=GroupStatus.ACTIVE),
+                name="one_active_group_per_acronym",
+                violation_error_message="Another active working group already uses this acronym.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=GroupStatus.ACTIVE, status_change__isnull=True)
+                | (~Q(status=GroupStatus.ACTIVE) & Q(status_change__isnull=False)),
+                name="group_status_change_iff_not_active",
+                violation_error_message="A merged, absorbed or closed group needs the structural "
+                "change that ended it; an active group has none.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[GroupStatus.MERGED, GroupStatus.ABSORBED])
+                | Q(successor__isnull=False),
+                name="merged_or_absorbed_group_has_successor",
+                violation_error_message="A merged or absorbed group needs the group it went into.",
+            ),
+            models.CheckConstraint(
+                condition=Q(successor__isnull=True) | ~Q(successor=F("pk")),
+                name="group_is_not_its_own_successor",
+                violation_error_message="A group cannot be merged into itself.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})"
+
+
+class SubTeam(SourcedModel):
+    """An action team, tiger team or gap-assessment team working under a group."""
+
+    class Kind(models.TextChoices):
+        ACTION_TEAM = "action_team", "action team"
+        TIGER_TEAM = "tiger_team", "tiger team"
+        GAP_ASSESSMENT_TEAM = "gap_assessment_team", "gap-assessment team"
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.PROTECT, related_name="sub_teams")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=GroupStatus.choices, default=GroupStatus.ACTIVE)
+    status_change = models.ForeignKey(
+        StructuralChange,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ended_sub_teams",
+    )
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=GroupStatus.ACTIVE, status_change__isnull=True)
+                | (~Q(status=GroupStatus.ACTIVE) & Q(status_change__isnull=False)),
+                name="subteam_status_change_iff_not_active",
+                violation_error_message="An ended sub-team needs the structural change that "
+                "ended it; an active one has none.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.group.acronym})"
+
+
+class CoChairAppointment(SourcedModel):
+    """A person, for their agency, co-chairs a group over [starts_on, ends_on)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cochair_appointments"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="cochair_appointments"
+    )
+    group = models.ForeignKey(
+        WorkingGroup, on_delete=models.PROTECT, related_name="cochair_appointments"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True, help_text="First day no longer co-chair.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=F("starts_on")),
+                name="cochair_appointment_ends_after_it_starts",
+                violation_error_message="An appointment cannot end on or before the day it "
+                "starts: set 'ends on' after 'starts on', or leave it blank.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.agency.acronym}), co-chair of {self.group.acronym}"
+
+
+class ChairAppointment(SourcedModel):
+    """The agency (and, where known, the person) chairing ISECG over [starts_on, ends_on)."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="chair_appointments"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chair_appointments",
+    )
+    person_name = models.CharField(
+        max_length=200, blank=True, help_text="Who held the chair, when they have no account."
+    )
+    starts_on = models.DateField(
+        null=True, blank=True, help_text="Blank when the record does not say when it began."
+    )
+    starts_precision = precision_field()
+    ends_on = models.DateField(null=True, blank=True, help_text="First day no longer chair.")
+    ends_precision = precision_field()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gt=F("starts_on")),
+                name="chair_appointment_ends_after_it_starts",
+                violation_error_message="A chair appointment cannot end on or before the day it "
+                "starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"ISECG chair: {self.agency.acronym}"
+
+
+class OutlookItem(SourcedModel):
+    """What a group (or ISECG as a whole, when group is blank) plans for a year."""
+
+    class Assessment(models.TextChoices):
+        ACHIEVED = "achieved", "achieved"
+        PARTLY_ACHIEVED = "partly_achieved", "partly achieved"
+        CARRIED_OVER = "carried_over", "carried over"
+        DROPPED = "dropped", "dropped"
+
+    year = models.PositiveSmallIntegerField()
+    group = models.ForeignKey(
+        WorkingGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outlook_items",
+        help_text="Blank for the ISECG Priorities.",
+    )
+    partner_groups = models.ManyToManyField(
+        WorkingGroup,
+        blank=True,
+        related_name="joint_outlook_items",
+        help_text="Groups sharing this item, e.g. IAWG for a joint ERWG & IAWG paragraph.",
+    )
+    position = models.PositiveSmallIntegerField(default=1, help_text="Order within the section.")
+    text = models.TextField()
+    planned_deliverables = models.ManyToManyField(
+        "deliverables.Deliverable", blank=True, related_name="outlook_items"
+    )
+    assessment = models.CharField(max_length=20, choices=Assessment.choices, blank=True)
+    assessment_note = models.TextField(blank=True)
+
+    history = HistoricalRecords(m2m_fields=[partner_groups, planned_deliverables])
+
+    class Meta:
+        ordering = ["year", "group__acronym", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "group", "position"], name="one_outlook_item_per_group_position"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "position"],
+                condition=Q(group__isnull=True),
+                name="one_priority_item_per_position",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2007) & Q(year__lte=2100),
+                name="outlook_year_in_isecg_era",
+                violation_error_message="The year must be between 2007 (ISECG's founding) and 2100.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        owner = self.group.acronym if self.group_id else "ISECG Priorities"
+        return f"{owner} outlook {self.year} #{self.position}"
