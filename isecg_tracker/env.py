@@ -83,5 +83,6 @@ def env_secret_key(name: str, *, debug: bool) -> str:
         return "insecure-development-key-do-not-use-in-production"
     raise ImproperlyConfigured(
         f"{name} is required when DEBUG is off; e.g. {name}=$(python -c "
-        f"'import secrets; print(secrets.token_urlsafe(50))'), or set DEBUG=1 for local development."
+        f"'import secrets; print(secrets.token_urlsafe(50))'), "
+        "or set DEBUG=1 for local development."
     )

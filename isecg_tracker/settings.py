@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "apps.groups",
     "apps.deliverables",
     "apps.plenary",
+    "apps.accounts",
 ]
 
 MIDDLEWARE = [
@@ -64,7 +65,9 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env_database("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES = {
+    "default": env_database("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

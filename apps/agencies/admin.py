@@ -1,27 +1,34 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Agency, AgencyName
+from apps.core.admin import RecordAdmin, RecordInline
+
+from .models import Agency, AgencyName, DelegateAppointment
 
 
-class AgencyNameInline(admin.TabularInline):
+class AgencyNameInline(RecordInline):
     model = AgencyName
-    extra = 0
     fields = ["name", "acronym", "used_until", "used_until_precision", "note", "source"]
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(RecordAdmin):
     list_display = ["acronym", "name", "country", "joined_on", "joined_precision", "left_on"]
     list_filter = ["country", "joined_precision"]
     search_fields = ["acronym", "name", "country", "earlier_names__name", "earlier_names__acronym"]
     inlines = [AgencyNameInline]
-    actions = None  # records are never bulk-deleted
 
 
 @admin.register(AgencyName)
-class AgencyNameAdmin(SimpleHistoryAdmin):
+class AgencyNameAdmin(RecordAdmin):
     list_display = ["name", "acronym", "agency", "used_until", "used_until_precision"]
     search_fields = ["name", "acronym", "agency__acronym"]
     list_select_related = ["agency"]
-    actions = None
+
+
+@admin.register(DelegateAppointment)
+class DelegateAppointmentAdmin(RecordAdmin):
+    list_display = ["person", "agency", "starts_on", "ends_on"]
+    list_filter = ["agency"]
+    search_fields = ["person__username", "person__last_name", "agency__acronym"]
+    autocomplete_fields = ["person", "agency"]
+    list_select_related = ["person", "agency"]

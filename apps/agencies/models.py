@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -67,3 +68,32 @@ class AgencyName(SourcedModel):
         if self.used_until:
             label += f", until {describe_date(self.used_until, self.used_until_precision)}"
         return label
+
+
+class DelegateAppointment(SourcedModel):
+    """A person is their agency's head of delegation over [starts_on, ends_on)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegate_appointments"
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="delegate_appointments"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True, help_text="First day no longer delegate.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agency", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=F("starts_on")),
+                name="delegate_appointment_ends_after_it_starts",
+                violation_error_message="An appointment cannot end on or before the day it "
+                "starts: set 'ends on' after 'starts on', or leave it blank.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}, delegate of {self.agency.acronym}"

@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from apps.core.admin import RecordAdmin
 
 from .models import Activity, Deliverable
 
 
 @admin.register(Deliverable)
-class DeliverableAdmin(SimpleHistoryAdmin):
+class DeliverableAdmin(RecordAdmin):
     list_display = [
         "title",
         "kind",
@@ -21,14 +22,12 @@ class DeliverableAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["contributing_groups"]
     list_select_related = ["lead_group"]
     date_hierarchy = "published_on"
-    actions = None  # never deleted: withdrawn
 
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(RecordAdmin):
     list_display = ["title", "kind", "event", "occurred_on", "occurred_precision", "group"]
     list_filter = ["kind", "group"]
     search_fields = ["title", "event", "place", "summary"]
     filter_horizontal = ["deliverables"]
     list_select_related = ["group"]
-    actions = None

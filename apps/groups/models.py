@@ -51,7 +51,8 @@ class StructuralChange(SourcedModel):
         ordering = ["-effective_on"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({describe_date(self.effective_on, self.effective_precision)})"
+        when = describe_date(self.effective_on, self.effective_precision)
+        return f"{self.get_kind_display()} ({when})"
 
 
 class GroupStatus(models.TextChoices):
@@ -71,7 +72,9 @@ class WorkingGroup(SourcedModel):
         null=True, blank=True, help_text="Blank when the record does not say (active since then)."
     )
     established_precision = precision_field()
-    status = models.CharField(max_length=10, choices=GroupStatus.choices, default=GroupStatus.ACTIVE)
+    status = models.CharField(
+        max_length=10, choices=GroupStatus.choices, default=GroupStatus.ACTIVE
+    )
     status_change = models.ForeignKey(
         StructuralChange,
         on_delete=models.PROTECT,
@@ -136,7 +139,9 @@ class SubTeam(SourcedModel):
     group = models.ForeignKey(WorkingGroup, on_delete=models.PROTECT, related_name="sub_teams")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    status = models.CharField(max_length=10, choices=GroupStatus.choices, default=GroupStatus.ACTIVE)
+    status = models.CharField(
+        max_length=10, choices=GroupStatus.choices, default=GroupStatus.ACTIVE
+    )
     status_change = models.ForeignKey(
         StructuralChange,
         on_delete=models.PROTECT,
@@ -286,7 +291,8 @@ class OutlookItem(SourcedModel):
             models.CheckConstraint(
                 condition=Q(year__gte=2007) & Q(year__lte=2100),
                 name="outlook_year_in_isecg_era",
-                violation_error_message="The year must be between 2007 (ISECG's founding) and 2100.",
+                violation_error_message="The year must be between 2007 (ISECG's founding) "
+                "and 2100.",
             ),
         ]
 

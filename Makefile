@@ -1,0 +1,56 @@
+# Set-up and everyday commands. Needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint check lock run worker beat clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	touch $@
+
+$(VENV)/.dev: requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $@ $(VENV)/.runtime
+
+## demo: install, migrate the embedded SQLite database, load the record and demo accounts, serve
+demo: $(VENV)/.runtime
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --verbosity 0
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+	@echo "Serving http://$(HOST):$(PORT)/ (admin at /admin/). Ctrl-C to stop."
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: install what the tests need and run the whole suite
+test: $(VENV)/.dev
+	$(BIN)/pytest
+
+## lint: ruff's checks and formatting
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## check: Django's system checks and a migration check
+check: $(VENV)/.dev
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py check
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py makemigrations --check --dry-run
+
+## lock: re-resolve pyproject.toml into the two lock files (after changing a dependency)
+lock: $(VENV)/.dev
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -q -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -q -o requirements-dev.lock
+
+## worker / beat: a Celery worker and scheduler (need REDIS_URL)
+worker: $(VENV)/.runtime
+	$(BIN)/celery -A isecg_tracker worker --loglevel INFO
+beat: $(VENV)/.runtime
+	$(BIN)/celery -A isecg_tracker beat --loglevel INFO --schedule /tmp/isecg-celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,26 @@
+import os
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from apps.accounts.services import demo_accounts_ensure
+
+# Documented in the README; only ever for a local demo.
+DEFAULT_DEMO_PASSWORD = "isecg-demo"  # noqa: S105 -- demo-only, printed to the operator
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the ISECG record and create one demo account per role (idempotent). "
+        "The password is $DEMO_PASSWORD, or the demo-only default 'isecg-demo'."
+    )
+
+    def handle(self, *args, **options) -> None:
+        call_command("load_record", stdout=self.stdout)
+        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+        accounts = demo_accounts_ensure(password=password)
+        self.stdout.write("\nDemo accounts (sign in at http://127.0.0.1:8000/admin/):")
+        for account in accounts:
+            self.stdout.write(f"  {account.username:<14} {account.role}")
+        shown = "$DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else DEFAULT_DEMO_PASSWORD
+        self.stdout.write(f"Password for each: {shown}")

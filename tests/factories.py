@@ -1,0 +1,135 @@
+import datetime
+
+import factory
+from django.contrib.auth.models import User
+
+from apps.agencies.models import Agency, AgencyName, DelegateAppointment
+from apps.deliverables.models import Activity, Deliverable
+from apps.groups.models import (
+    ChairAppointment,
+    CoChairAppointment,
+    OutlookItem,
+    StructuralChange,
+    SubTeam,
+    WorkingGroup,
+)
+from apps.plenary.models import PlenaryMeeting
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    acronym = factory.Sequence(lambda n: f"AG{n}")
+    name = factory.LazyAttribute(lambda a: f"Agency {a.acronym}")
+    country = "Utopia"
+    joined_on = datetime.date(2010, 1, 1)
+
+
+class AgencyNameFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgencyName
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = "Former Space Institute"
+    acronym = "FSI"
+
+
+class WorkingGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkingGroup
+
+    acronym = factory.Sequence(lambda n: f"WG{n}")
+    name = factory.LazyAttribute(lambda g: f"Working Group {g.acronym}")
+    mandate = "Coordinates what its name says."
+
+
+class StructuralChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StructuralChange
+
+    kind = StructuralChange.Kind.ABSORPTION
+    effective_on = datetime.date(2025, 1, 1)
+    summary = "One group absorbed another."
+
+
+class SubTeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubTeam
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    name = factory.Sequence(lambda n: f"Action team {n}")
+    kind = SubTeam.Kind.ACTION_TEAM
+
+
+class CoChairAppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoChairAppointment
+
+    person = factory.SubFactory(UserFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    group = factory.SubFactory(WorkingGroupFactory)
+    starts_on = datetime.date(2024, 1, 1)
+
+
+class DelegateAppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DelegateAppointment
+
+    person = factory.SubFactory(UserFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    starts_on = datetime.date(2024, 1, 1)
+
+
+class ChairAppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChairAppointment
+
+    agency = factory.SubFactory(AgencyFactory)
+    starts_on = datetime.date(2024, 1, 1)
+
+
+class DeliverableFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Deliverable
+
+    title = factory.Sequence(lambda n: f"Gap report {n}")
+    kind = Deliverable.Kind.TECHNICAL_REPORT
+    lead_group = factory.SubFactory(WorkingGroupFactory)
+
+
+class OutlookItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutlookItem
+
+    year = 2026
+    group = factory.SubFactory(WorkingGroupFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    text = "In 2026 the group will finish its report."
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    kind = Activity.Kind.WEBNEWS
+    title = factory.Sequence(lambda n: f"News item {n}")
+    occurred_on = datetime.date(2025, 5, 1)
+
+
+class PlenaryMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlenaryMeeting
+
+    title = factory.Sequence(lambda n: f"Plenary {n}")
+    kind = PlenaryMeeting.Kind.PLENARY
+    starts_on = datetime.date(2025, 6, 1)
