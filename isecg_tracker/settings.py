@@ -9,6 +9,8 @@ ALLOWED_HOSTS  comma-separated; default localhost names
 
 from pathlib import Path
 
+from celery.schedules import crontab
+
 from .env import env_bool, env_database, env_list, env_redis_url, env_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -32,6 +34,7 @@ INSTALLED_APPS = [
     "apps.deliverables",
     "apps.plenary",
     "apps.accounts",
+    "apps.reports",
 ]
 
 MIDDLEWARE = [
@@ -108,7 +111,22 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # The silence procedure: a round whose deadline has passed closes without waiting for anyone.
+    "close-expired-consensus-rounds": {
+        "task": "apps.plenary.tasks.close_expired_rounds",
+        "schedule": 15 * 60,
+    },
+    "remind-delegates-of-deadlines": {
+        "task": "apps.plenary.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Every January, a first draft of last year's annual report for the secretariat to edit.
+    "draft-previous-year-annual-report": {
+        "task": "apps.reports.tasks.draft_previous_year_report",
+        "schedule": crontab(month_of_year=1, day_of_month=15, hour=6, minute=0),
+    },
+}
 
 LOGGING = {
     "version": 1,
