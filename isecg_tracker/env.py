@@ -86,3 +86,15 @@ def env_secret_key(name: str, *, debug: bool) -> str:
         f"'import secrets; print(secrets.token_urlsafe(50))'), "
         "or set DEBUG=1 for local development."
     )
+
+
+def env_int(name: str, *, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a whole number; e.g. {name}={default}"
+        ) from None

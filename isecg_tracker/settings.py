@@ -7,11 +7,12 @@ DEBUG          off unless 1/true/yes/on
 ALLOWED_HOSTS  comma-separated; default localhost names
 """
 
+import os
 from pathlib import Path
 
 from celery.schedules import crontab
 
-from .env import env_bool, env_database, env_list, env_redis_url, env_secret_key
+from .env import env_bool, env_database, env_int, env_list, env_redis_url, env_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,6 +47,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Anonymous users see nothing but the login page (and the health check).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Records the signed-in user on every history row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -98,7 +101,25 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "media"
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
+
+# The address people follow from e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Mail: printed to the console unless an SMTP server is configured.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ISECG tracker <noreply@localhost>")
 
 # Celery: with no broker configured, tasks run in-process so the embedded default needs no server.
 REDIS_URL = env_redis_url("REDIS_URL")

@@ -2,6 +2,7 @@ import datetime
 
 import factory
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from apps.agencies.models import Agency, AgencyName, DelegateAppointment
 from apps.deliverables.models import Activity, Deliverable
@@ -13,7 +14,7 @@ from apps.groups.models import (
     SubTeam,
     WorkingGroup,
 )
-from apps.plenary.models import PlenaryMeeting
+from apps.plenary.models import ConsensusRound, PlenaryMeeting, Position
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -133,3 +134,26 @@ class PlenaryMeetingFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Plenary {n}")
     kind = PlenaryMeeting.Kind.PLENARY
     starts_on = datetime.date(2025, 6, 1)
+
+
+class ConsensusRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsensusRound
+
+    deliverable = factory.SubFactory(DeliverableFactory, state="in_consensus")
+    channel = ConsensusRound.Channel.WRITTEN_PROCEDURE
+    opened_on = datetime.date(2026, 3, 2)
+    opened_at = factory.LazyFunction(timezone.now)
+    opened_by = factory.SubFactory(UserFactory)
+    deadline = datetime.date(2026, 3, 16)
+
+
+class PositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Position
+
+    round = factory.SubFactory(ConsensusRoundFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    position = Position.Kind.CONCUR
+    recorded_by = factory.SubFactory(UserFactory)
+    recorded_at = factory.LazyFunction(timezone.now)

@@ -36,6 +36,12 @@ FACTORIES = {
     "deliverables.Deliverable": (factories.DeliverableFactory, "percent_complete", 40),
     "deliverables.Activity": (factories.ActivityFactory, "place", "Sydney, Australia"),
     "plenary.PlenaryMeeting": (factories.PlenaryMeetingFactory, "minutes", "Agreed."),
+    "plenary.ConsensusRound": (
+        factories.ConsensusRoundFactory,
+        "deadline",
+        datetime.date(2026, 3, 30),
+    ),
+    "plenary.Position": (factories.PositionFactory, "rationale", "Stated at the plenary."),
 }
 
 

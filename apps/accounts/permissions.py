@@ -32,6 +32,9 @@ def _in_role_group(user: AnyUser, role: Role) -> bool:
 
 
 def is_secretariat(user: AnyUser) -> bool:
+    """The secretariat group; a superuser (the operator's first account) acts as secretariat."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return True
     return _in_role_group(user, Role.SECRETARIAT)
 
 
@@ -103,3 +106,17 @@ def agencies_user_may_speak_for(user: AnyUser, eligible_agency_ids: set[int]) ->
     if is_secretariat(user):
         return set(eligible_agency_ids)
     return delegate_agency_ids(user) & set(eligible_agency_ids)
+
+
+def workflow_actors(user: AnyUser, deliverable) -> set:
+    """The workflow roles (deliverables.workflow.Actor) this user holds for this deliverable."""
+    from apps.deliverables.workflow import Actor
+
+    actors = set()
+    if is_secretariat(user):
+        actors.add(Actor.SECRETARIAT)
+    if is_sam(user):
+        actors.add(Actor.SAM)
+    if is_cochair_of(user, deliverable.lead_group_id):
+        actors.add(Actor.COCHAIR)
+    return actors

@@ -1,16 +1,56 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.accounts import permissions
+
 
 class RecordAdmin(SimpleHistoryAdmin):
-    """Business records are never hard-deleted: they are withdrawn, ended or closed instead."""
+    """The admin asks the one permissions module, like every other interface.
+
+    Business records are never hard-deleted: they are withdrawn, ended or closed instead.
+    """
 
     actions = None
 
+    def has_view_permission(self, request, obj=None) -> bool:
+        return permissions.is_reader(request.user) and request.user.is_staff
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request) -> bool:
+        return permissions.may_manage_record(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return permissions.may_manage_record(request.user)
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj._change_reason = "Edited in the admin" if change else "Added in the admin"
+        super().save_model(request, obj, form, change)
 
 
 class RecordInline(admin.TabularInline):
     extra = 0
     can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return permissions.may_manage_record(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return permissions.may_manage_record(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return permissions.is_reader(request.user) and request.user.is_staff
+
+
+class ReadOnlyRecordAdmin(RecordAdmin):
+    """Records written only by services (rounds, positions): the admin shows, never edits."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,9 +1,11 @@
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
 from .health import service_health
 
 
+@login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and docker-compose health checks: is the database (and broker) up?"""

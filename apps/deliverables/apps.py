@@ -5,3 +5,6 @@ class DeliverablesConfig(AppConfig):
     name = "apps.deliverables"
     label = "deliverables"
     verbose_name = "Deliverables"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 -- registers the workflow checks

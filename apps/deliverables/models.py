@@ -63,6 +63,8 @@ class Deliverable(SourcedModel):
         default=False, help_text="Approval also needs the senior agency managers' endorsement."
     )
     notes = models.TextField(blank=True)
+    # Bumped by every write, so an edit made from a stale copy is refused (optimistic locking).
+    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[contributing_groups])
@@ -86,6 +88,11 @@ class Deliverable(SourcedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.edition})" if self.edition else self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("admin:deliverables_deliverable_change", args=[self.pk])
 
     @property
     def published_display(self) -> str:

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from apps.core.admin import RecordAdmin
+from apps.core.admin import ReadOnlyRecordAdmin, RecordAdmin
 
-from .models import PlenaryMeeting
+from .models import ConsensusRound, PlenaryMeeting, Position
 
 
 @admin.register(PlenaryMeeting)
@@ -11,3 +11,18 @@ class PlenaryMeetingAdmin(RecordAdmin):
     list_filter = ["kind"]
     search_fields = ["title", "place", "minutes"]
     list_select_related = ["host_agency"]
+
+
+@admin.register(ConsensusRound)
+class ConsensusRoundAdmin(ReadOnlyRecordAdmin):
+    list_display = ["deliverable", "channel", "opened_on", "deadline", "state", "outcome"]
+    list_filter = ["state", "outcome", "channel"]
+    search_fields = ["deliverable__title"]
+    list_select_related = ["deliverable"]
+
+
+@admin.register(Position)
+class PositionAdmin(ReadOnlyRecordAdmin):
+    list_display = ["round", "agency", "position", "recorded_by", "on_behalf", "recorded_at"]
+    list_filter = ["position", "on_behalf"]
+    list_select_related = ["round__deliverable", "agency", "recorded_by"]

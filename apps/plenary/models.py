@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -42,3 +43,120 @@ class PlenaryMeeting(SourcedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({describe_date(self.starts_on, self.starts_precision)})"
+
+
+class ConsensusRound(models.Model):
+    """A plenary decision on one deliverable. Eligible agencies are frozen when it opens."""
+
+    class Channel(models.TextChoices):
+        PLENARY = "plenary", "plenary meeting"
+        TELECONFERENCE = "teleconference", "teleconference"
+        WRITTEN_PROCEDURE = "written_procedure", "written procedure"
+
+    class State(models.TextChoices):
+        OPEN = "open", "open"
+        CLOSED = "closed", "closed"
+        CANCELLED = "cancelled", "cancelled"
+
+    class Outcome(models.TextChoices):
+        CONSENSUS = "consensus", "consensus (no standing objection)"
+        OBJECTED = "objected", "objected"
+
+    deliverable = models.ForeignKey(
+        "deliverables.Deliverable", on_delete=models.PROTECT, related_name="consensus_rounds"
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    meeting = models.ForeignKey(
+        PlenaryMeeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consensus_rounds",
+    )
+    opened_on = models.DateField(help_text="Members on this day are the eligible agencies.")
+    opened_at = models.DateTimeField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    deadline = models.DateField(help_text="Positions are taken until the end of this day (UTC).")
+    eligible_agencies = models.ManyToManyField("agencies.Agency", related_name="eligible_rounds")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Blank when it closed by itself (deadline or last answer).",
+    )
+    close_reason = models.TextField(blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[eligible_agencies])
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliverable"],
+                condition=Q(state="open"),
+                name="one_open_round_per_deliverable",
+                violation_error_message="This deliverable already has an open consensus round.",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("opened_on")),
+                name="round_deadline_not_before_opening",
+                violation_error_message="The deadline cannot be before the round opens.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(state="open") & Q(outcome="") & Q(closed_at__isnull=True))
+                | (Q(state="closed") & ~Q(outcome="") & Q(closed_at__isnull=False))
+                | (Q(state="cancelled") & Q(outcome="") & Q(closed_at__isnull=False)),
+                name="round_outcome_matches_state",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "deadline"])]
+
+    def __str__(self) -> str:
+        return f"Consensus round #{self.pk} on {self.deliverable}"
+
+
+class Position(models.Model):
+    """One agency's position in a round. Every position ever recorded is kept; the latest counts."""
+
+    class Kind(models.TextChoices):
+        CONCUR = "concur", "concur"
+        NO_OBJECTION = "no_objection", "no objection"
+        ABSTAIN = "abstain", "abstain"
+        OBJECT = "object", "object"
+
+    round = models.ForeignKey(ConsensusRound, on_delete=models.PROTECT, related_name="positions")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    position = models.CharField(max_length=15, choices=Kind.choices)
+    rationale = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    on_behalf = models.BooleanField(
+        default=False,
+        help_text="Recorded by the secretariat for the agency (e.g. as stated in a plenary).",
+    )
+    recorded_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "agency", "-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(position="object") | ~Q(rationale=""),
+                name="objection_has_rationale",
+                violation_error_message="An objection must give its rationale.",
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "agency", "-recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.agency.acronym}: {self.get_position_display()}"

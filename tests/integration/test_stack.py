@@ -120,7 +120,7 @@ def test_gunicorn_serves_health_admin_and_static_files(web):
 def test_anonymous_users_are_sent_to_the_login_page(web):
     status, body = wait_for(f"{web}/admin/deliverables/deliverable/")
     assert status == 200  # urllib followed the redirect
-    assert b"Log in" in body
+    assert b"Sign in" in body
 
 
 def test_worker_takes_a_task_from_redis_and_reads_postgresql(stack_env, tmp_path):

@@ -1,0 +1,43 @@
+"""Who to tell: the people holding a role on a day."""
+
+import datetime
+
+from django.contrib.auth.models import User
+from django.db.models import Q
+from django.utils import timezone
+
+from .roles import ROLE_GROUP_NAMES, Role
+
+
+def _in_force(prefix: str, day: datetime.date) -> Q:
+    return Q(**{f"{prefix}__starts_on__lte": day}) & (
+        Q(**{f"{prefix}__ends_on__isnull": True}) | Q(**{f"{prefix}__ends_on__gt": day})
+    )
+
+
+def cochair_emails(*, group_id: int, day: datetime.date | None = None) -> list[str]:
+    day = day or timezone.localdate()
+    return list(
+        User.objects.filter(is_active=True, cochair_appointments__group_id=group_id)
+        .filter(_in_force("cochair_appointments", day))
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def delegate_emails(*, agency_ids: set[int], day: datetime.date | None = None) -> list[str]:
+    day = day or timezone.localdate()
+    return list(
+        User.objects.filter(is_active=True, delegate_appointments__agency_id__in=agency_ids)
+        .filter(_in_force("delegate_appointments", day))
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def secretariat_emails() -> list[str]:
+    return list(
+        User.objects.filter(is_active=True, groups__name=ROLE_GROUP_NAMES[Role.SECRETARIAT])
+        .values_list("email", flat=True)
+        .distinct()
+    )

@@ -1,0 +1,43 @@
+"""Mails about consensus rounds: to the eligible delegates when a round opens and near its end."""
+
+from django.conf import settings
+
+from apps.accounts.selectors import delegate_emails
+from apps.core.mail import mail_after_commit
+
+
+def _round_url(round) -> str:
+    return f"{settings.SITE_URL}{round.deliverable.get_absolute_url()}"
+
+
+def round_opened(*, round, eligible_ids: set[int]) -> None:
+    deliverable = round.deliverable
+    mail_after_commit(
+        to=delegate_emails(agency_ids=eligible_ids),
+        subject=f"Consensus round opened on {deliverable}",
+        body=(
+            f"The secretariat opened a consensus round on '{deliverable}' "
+            f"({deliverable.lead_group.acronym}) by {round.get_channel_display()}.\n"
+            f"By: {round.opened_by.get_full_name() or round.opened_by.username}\n"
+            f"Deadline: {round.deadline:%d %B %Y} (end of day, UTC)\n\n"
+            "Next: record your agency's position: concur, no objection, abstain, or object "
+            "with a rationale. If you say nothing, your agency is counted as raising no "
+            "objection when the deadline passes.\n"
+            f"{_round_url(round)}"
+        ),
+    )
+
+
+def round_deadline_near(*, round, agency_ids: set[int], answered_ids: set[int]) -> None:
+    silent = agency_ids - answered_ids
+    mail_after_commit(
+        to=delegate_emails(agency_ids=agency_ids),
+        subject=f"Three days left: consensus round on {round.deliverable}",
+        body=(
+            f"The consensus round on '{round.deliverable}' closes at the end of "
+            f"{round.deadline:%d %B %Y} (UTC). {len(silent)} of {len(agency_ids)} eligible "
+            "agencies have not yet recorded a position.\n\n"
+            "Next: record or confirm your agency's position. Silence counts as no objection.\n"
+            f"{_round_url(round)}"
+        ),
+    )

@@ -1,0 +1,72 @@
+"""What a consensus round stands at: read in a fixed number of queries."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from .models import ConsensusRound, Position
+
+
+@dataclass(frozen=True)
+class AgencyPosition:
+    agency: object
+    latest: Position | None  # None: not answered yet (silence counts as no objection at close)
+    earlier: tuple[Position, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoundFacts:
+    round: ConsensusRound
+    rows: tuple[AgencyPosition, ...]
+    tally: dict[str, int] = field(default_factory=dict)
+    not_answered: tuple = ()
+    objections: tuple[Position, ...] = ()
+    deadline_passed: bool = False
+    days_left: int = 0
+
+    @property
+    def all_answered(self) -> bool:
+        return not self.not_answered
+
+    @property
+    def may_close_now(self) -> bool:
+        """Closing earlier would deny an agency its say."""
+        return self.round.state == ConsensusRound.State.OPEN and (
+            self.deadline_passed or self.all_answered
+        )
+
+
+def round_facts(*, round: ConsensusRound, today: datetime.date | None = None) -> RoundFacts:
+    """The eligible agencies with their latest and earlier positions, the tally, who is silent,
+    the objections standing and the time left."""
+    today = today or timezone.localdate()
+    eligible = list(round.eligible_agencies.order_by("country", "name"))
+    by_agency: dict[int, list[Position]] = {}
+    for position in round.positions.select_related("recorded_by").order_by(
+        "agency_id", "-recorded_at", "-id"
+    ):
+        by_agency.setdefault(position.agency_id, []).append(position)
+    rows = tuple(
+        AgencyPosition(
+            agency=agency,
+            latest=(by_agency.get(agency.pk) or [None])[0],
+            earlier=tuple(by_agency.get(agency.pk, [])[1:]),
+        )
+        for agency in eligible
+    )
+    tally = {kind: 0 for kind in Position.Kind.values}
+    for row in rows:
+        if row.latest:
+            tally[row.latest.position] += 1
+    return RoundFacts(
+        round=round,
+        rows=rows,
+        tally=tally,
+        not_answered=tuple(row.agency for row in rows if row.latest is None),
+        objections=tuple(
+            row.latest for row in rows if row.latest and row.latest.position == "object"
+        ),
+        deadline_passed=today > round.deadline,
+        days_left=max((round.deadline - today).days, 0),
+    )

@@ -1,0 +1,15 @@
+from celery import shared_task
+
+from .services import consensus_rounds_close_expired, consensus_rounds_send_reminders
+
+
+@shared_task
+def close_expired_rounds() -> int:
+    """Beat: closes rounds whose deadline has passed (the silence procedure)."""
+    return consensus_rounds_close_expired()
+
+
+@shared_task
+def send_deadline_reminders() -> int:
+    """Beat: reminds delegates three days before a round's deadline."""
+    return consensus_rounds_send_reminders()
