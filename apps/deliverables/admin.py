@@ -11,10 +11,6 @@ class DeliverableAdminForm(forms.ModelForm):
     # The version the editor started from: a save over someone else's newer change is refused.
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    class Meta:
-        model = Deliverable
-        exclude = ["version"]
-
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
@@ -51,6 +47,7 @@ class DeliverableAdmin(RecordAdmin):
     date_hierarchy = "published_on"
     # The state changes only through workflow moves (deliverables.services), never by editing.
     readonly_fields = ["state"]
+    exclude = ["version"]
 
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is None:
