@@ -101,6 +101,9 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "media"
 
+# Change reasons carry objections and return comments: longer than the default 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -153,6 +156,6 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "INFO" if not DEBUG else "DEBUG"},
+    "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -1,8 +1,89 @@
+import datetime
+from dataclasses import dataclass
+
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
+
+from apps.accounts.roles import ROLE_GROUP_NAMES, Role
+from tests import factories
 
 
 @pytest.fixture
 def isecg_record(db):
     """The real ISECG record from the seeds, loaded as an operator would."""
     call_command("load_record", verbosity=0)
+
+
+@dataclass
+class Cast:
+    """A small forum: three member agencies, two groups, and one person per role."""
+
+    agencies: dict
+    twg: object
+    swg: object
+    secretariat: object
+    sam: object
+    reader: object
+    cochair_twg: object
+    cochair_swg: object
+    delegates: dict  # agency acronym -> delegate user
+
+    def deliverable(self, state: str = "planned", **fields):
+        return factories.DeliverableFactory(lead_group=self.twg, state=state, **fields)
+
+    def by_role(self, role: str):
+        return {
+            "secretariat": self.secretariat,
+            "sam": self.sam,
+            "reader": self.reader,
+            "cochair": self.cochair_twg,
+            "other_cochair": self.cochair_swg,
+            "delegate": self.delegates["NASA"],
+        }[role]
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    secretariat_group = Group.objects.create(name=ROLE_GROUP_NAMES[Role.SECRETARIAT])
+    sam_group = Group.objects.create(name=ROLE_GROUP_NAMES[Role.SAM])
+    joined = datetime.date(2007, 5, 1)
+    agencies = {
+        acronym: factories.AgencyFactory(acronym=acronym, country=country, joined_on=joined)
+        for acronym, country in [("ESA", "Europe"), ("JAXA", "Japan"), ("NASA", "USA")]
+    }
+    twg = factories.WorkingGroupFactory(acronym="TWG")
+    swg = factories.WorkingGroupFactory(acronym="SWG")
+
+    def person(username: str):
+        return factories.UserFactory(username=username, first_name=username.title())
+
+    secretariat = person("secretariat")
+    secretariat.groups.add(secretariat_group)
+    sam = person("sam")
+    sam.groups.add(sam_group)
+    since = datetime.date(2020, 1, 1)
+    cochair_twg, cochair_swg = person("cochair-twg"), person("cochair-swg")
+    factories.CoChairAppointmentFactory(
+        person=cochair_twg, group=twg, agency=agencies["JAXA"], starts_on=since
+    )
+    factories.CoChairAppointmentFactory(
+        person=cochair_swg, group=swg, agency=agencies["ESA"], starts_on=since
+    )
+    delegates = {}
+    for acronym, agency in agencies.items():
+        delegates[acronym] = person(f"delegate-{acronym.lower()}")
+        factories.DelegateAppointmentFactory(
+            person=delegates[acronym], agency=agency, starts_on=since
+        )
+    return Cast(
+        agencies=agencies,
+        twg=twg,
+        swg=swg,
+        secretariat=secretariat,
+        sam=sam,
+        reader=person("reader"),
+        cochair_twg=cochair_twg,
+        cochair_swg=cochair_swg,
+        delegates=delegates,
+    )

@@ -41,13 +41,15 @@ def allowed_moves(*, deliverable: Deliverable, user) -> list[Move]:
 def _refuse_move(deliverable: Deliverable, user, target: str) -> ApplicationError:
     mine = allowed_moves(deliverable=deliverable, user=user)
     offered = ", ".join(f"{m.target} ({m.label.lower()})" for m in mine) or "none"
-    anyone = any(m.target == target for m in moves_from(deliverable))
-    code = "forbidden" if anyone else "illegal_move"
-    why = (
-        "you may not make that move"
-        if anyone
-        else f"the workflow has no move from {deliverable.state} to {target}"
-    )
+    to_target = [m for m in moves_from(deliverable) if m.target == target]
+    by_people = [m for m in to_target if m.actors - {Actor.SYSTEM}]
+    code = "forbidden" if by_people else "illegal_move"
+    if by_people:
+        why = "you may not make that move"
+    elif to_target:
+        why = f"only the outcome of its consensus round moves it to {target}"
+    else:
+        why = f"the workflow has no move from {deliverable.state} to {target}"
     return ApplicationError(
         f"Cannot move '{deliverable}' to {target}: it is {deliverable.state} and {why}. "
         f"Moves you may make now: {offered}.",
