@@ -30,7 +30,8 @@ class Cast:
     delegates: dict  # agency acronym -> delegate user
 
     def deliverable(self, state: str = "planned", **fields):
-        return factories.DeliverableFactory(lead_group=self.twg, state=state, **fields)
+        fields.setdefault("lead_group", self.twg)
+        return factories.DeliverableFactory(state=state, **fields)
 
     def by_role(self, role: str):
         return {

@@ -117,6 +117,9 @@ def deliverable_transition(
         changes = {}
         if move.name == "publish":
             changes = _publication(published_on=published_on, link=link)
+        if move.name == "defer" and locked.target_date:
+            # Deferred means deferred to next year: the target follows.
+            changes = {"target_date": _a_year_later(locked.target_date)}
         if move.name == "withdraw" and locked.state == DeliverableState.IN_CONSENSUS:
             from apps.plenary.services import cancel_open_round_for_withdrawal
 
@@ -124,6 +127,13 @@ def deliverable_transition(
         apply_move(deliverable=locked, move=move, actor=actor, reason=reason, **changes)
     deliverable.refresh_from_db()
     return deliverable
+
+
+def _a_year_later(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
 
 
 def _publication(*, published_on: datetime.date | None, link: str) -> dict:

@@ -243,3 +243,13 @@ class TestProgress:
                 expected_version=deliverable.version,
                 percent_complete=50,
             )
+
+
+def test_deferring_moves_the_target_to_next_year(cast):
+    deliverable = cast.deliverable("drafting", target_date=datetime.date(2028, 2, 29))
+    deliverable_transition(
+        deliverable=deliverable, actor=cast.cochair_twg, to="deferred", reason="No capacity"
+    )
+    deliverable.refresh_from_db()
+    assert (deliverable.state, deliverable.target_date) == ("deferred", datetime.date(2029, 2, 28))
+    assert deliverable.history.count() == 2
