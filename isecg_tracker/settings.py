@@ -29,6 +29,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_htmx",
     "apps.core",
     "apps.agencies",
     "apps.groups",
@@ -36,6 +40,8 @@ INSTALLED_APPS = [
     "apps.plenary",
     "apps.accounts",
     "apps.reports",
+    "apps.api",
+    "apps.web",
 ]
 
 MIDDLEWARE = [
@@ -47,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     # Anonymous users see nothing but the login page (and the health check).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Records the signed-in user on every history row written during a request.
@@ -103,6 +110,24 @@ MEDIA_ROOT = BASE_DIR / "media"
 
 # Change reasons carry objections and return comments: longer than the default 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# The REST API (apps/api): session auth for the browser, tokens for scripts.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ISECG deliverables tracker API",
+    "DESCRIPTION": "Deliverables, consensus rounds, the ISECG record and annual report drafts.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from apps.core.views import healthz
 
@@ -9,7 +8,8 @@ admin.site.site_title = "ISECG tracker"
 admin.site.index_title = "The ISECG record"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", include("apps.web.urls")),
+    path("api/", include("apps.api.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
