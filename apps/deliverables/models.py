@@ -92,7 +92,11 @@ class Deliverable(SourcedModel):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("admin:deliverables_deliverable_change", args=[self.pk])
+        return reverse("web:deliverable", args=[self.pk])
+
+    @property
+    def target_display(self) -> str:
+        return describe_date(self.target_date, self.target_precision) if self.target_date else ""
 
     @property
     def published_display(self) -> str:

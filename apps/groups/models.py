@@ -127,6 +127,11 @@ class WorkingGroup(SourcedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("web:group", args=[self.pk])
+
 
 class SubTeam(SourcedModel):
     """An action team, tiger team or gap-assessment team working under a group."""

@@ -122,6 +122,11 @@ class ConsensusRound(models.Model):
     def __str__(self) -> str:
         return f"Consensus round #{self.pk} on {self.deliverable}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("web:round", args=[self.pk])
+
 
 class Position(models.Model):
     """One agency's position in a round. Every position ever recorded is kept; the latest counts."""

@@ -7,7 +7,7 @@ from apps.core.mail import mail_after_commit
 
 
 def _round_url(round) -> str:
-    return f"{settings.SITE_URL}{round.deliverable.get_absolute_url()}"
+    return f"{settings.SITE_URL}{round.get_absolute_url()}"
 
 
 def round_opened(*, round, eligible_ids: set[int]) -> None:

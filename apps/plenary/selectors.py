@@ -70,3 +70,32 @@ def round_facts(*, round: ConsensusRound, today: datetime.date | None = None) ->
         deadline_passed=today > round.deadline,
         days_left=max((round.deadline - today).days, 0),
     )
+
+
+def rounds_awaiting(*, agency_ids: set[int]):
+    """Open rounds in which one of these agencies is eligible and has not yet answered."""
+    answered = Position.objects.filter(agency_id__in=agency_ids).values("round_id")
+    return (
+        ConsensusRound.objects.filter(
+            state=ConsensusRound.State.OPEN, eligible_agencies__in=agency_ids
+        )
+        .exclude(pk__in=answered)
+        .select_related("deliverable__lead_group")
+        .distinct()
+        .order_by("deadline")
+    )
+
+
+def open_rounds():
+    """Every open round, soonest deadline first, with how many eligible agencies have answered."""
+    from django.db.models import Count
+
+    return (
+        ConsensusRound.objects.filter(state=ConsensusRound.State.OPEN)
+        .select_related("deliverable__lead_group")
+        .annotate(
+            eligible_count=Count("eligible_agencies", distinct=True),
+            answered_count=Count("positions__agency", distinct=True),
+        )
+        .order_by("deadline")
+    )

@@ -1,0 +1,153 @@
+"""Reads of deliverables: the filtered list, a deliverable's page, what each role's home shows."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import Deliverable, DeliverableState
+
+SORTS = {
+    "title": "title",
+    "-title": "-title",
+    "target": "target_date",
+    "-target": "-target_date",
+    "state": "state",
+    "-state": "-state",
+    "group": "lead_group__acronym",
+    "-group": "-lead_group__acronym",
+    "progress": "percent_complete",
+    "-progress": "-percent_complete",
+    "updated": "updated_at",
+    "-updated": "-updated_at",
+}
+
+
+@dataclass(frozen=True)
+class DeliverableFilter:
+    """What a deliverables list shows; every field comes from the URL, so a list can be shared."""
+
+    group: str = ""  # lead group acronym
+    state: str = ""
+    kind: str = ""
+    year: int | None = None  # target or publication year
+    rag: str = ""
+    q: str = ""
+    sort: str = "-updated"
+
+
+def deliverables_filtered(filters: DeliverableFilter) -> QuerySet[Deliverable]:
+    deliverables = Deliverable.objects.select_related("lead_group")
+    if filters.group:
+        deliverables = deliverables.filter(lead_group__acronym=filters.group)
+    if filters.state:
+        deliverables = deliverables.filter(state=filters.state)
+    if filters.kind:
+        deliverables = deliverables.filter(kind=filters.kind)
+    if filters.rag:
+        deliverables = deliverables.filter(rag=filters.rag)
+    if filters.year:
+        deliverables = deliverables.filter(
+            Q(target_date__year=filters.year) | Q(published_on__year=filters.year)
+        )
+    if filters.q:
+        deliverables = deliverables.filter(
+            Q(title__icontains=filters.q)
+            | Q(summary__icontains=filters.q)
+            | Q(status_note__icontains=filters.q)
+            | Q(next_milestone__icontains=filters.q)
+        )
+    return deliverables.order_by(SORTS.get(filters.sort, "-updated_at"), "pk")
+
+
+def deliverable_for_page(*, pk: int) -> Deliverable:
+    return (
+        Deliverable.objects.select_related("lead_group")
+        .prefetch_related("contributing_groups", "activities", "outlook_items__group")
+        .get(pk=pk)
+    )
+
+
+def deliverables_of_groups(*, group_ids: set[int]) -> QuerySet[Deliverable]:
+    return (
+        Deliverable.objects.filter(lead_group_id__in=group_ids)
+        .exclude(state__in=[DeliverableState.PUBLISHED, DeliverableState.WITHDRAWN])
+        .select_related("lead_group")
+        .order_by("target_date", "title")
+    )
+
+
+def deliverables_due(*, group_ids: set[int], today: datetime.date, days: int = 60):
+    return deliverables_of_groups(group_ids=group_ids).filter(
+        target_date__gte=today, target_date__lte=today + datetime.timedelta(days=days)
+    )
+
+
+def returned_deliverables(*, group_ids: set[int], since: datetime.date):
+    """Deliverables of these groups sent back to drafting (returned or objected to) since `since`,
+    newest first, with the history row that says why."""
+    history = (
+        Deliverable.history.filter(
+            lead_group_id__in=group_ids,
+            state=DeliverableState.DRAFTING,
+            history_date__date__gte=since,
+        )
+        .filter(
+            Q(history_change_reason__startswith="Return with objections")
+            | Q(history_change_reason__startswith="Return to drafting with comments")
+            | Q(history_change_reason__startswith="Decline endorsement")
+        )
+        .select_related("history_user")
+        .order_by("-history_date")
+    )
+    return history
+
+
+def state_counts_by_group() -> dict[str, dict[str, int]]:
+    """{group acronym: {state: count}} for the status overview chart, in one query."""
+    rows = (
+        Deliverable.objects.values("lead_group__acronym", "state")
+        .annotate(n=Count("pk"))
+        .order_by("lead_group__acronym")
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["lead_group__acronym"], {})[row["state"]] = row["n"]
+    return counts
+
+
+def deliverables_of_year(*, year: int) -> QuerySet[Deliverable]:
+    """Deliverables with a target or publication in `year`, for the timeline."""
+    return (
+        Deliverable.objects.filter(Q(target_date__year=year) | Q(published_on__year=year))
+        .select_related("lead_group")
+        .order_by("lead_group__acronym", "target_date", "published_on")
+    )
+
+
+def recent_changes(*, limit: int = 12):
+    """The latest changes to deliverables, whoever made them."""
+    return Deliverable.history.select_related("history_user").order_by("-history_date")[:limit]
+
+
+def deliverable_timeline(*, deliverable: Deliverable) -> list[dict]:
+    """Each history row of a deliverable: who, when, why, and what changed from what to what."""
+    records = list(
+        deliverable.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    timeline = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, foreign_keys_are_objs=False)
+            hidden = {"version", "updated_at"}
+            changes = [
+                {"field": change.field, "old": change.old, "new": change.new}
+                for change in delta.changes
+                if change.field not in hidden
+            ]
+        timeline.append({"record": record, "changes": changes})
+        previous = record
+    timeline.reverse()
+    return timeline

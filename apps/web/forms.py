@@ -1,0 +1,133 @@
+from django import forms
+
+from apps.deliverables.models import Deliverable, DeliverableState
+from apps.deliverables.selectors import SORTS
+from apps.groups.models import OutlookItem, WorkingGroup
+from apps.plenary.models import ConsensusRound, PlenaryMeeting, Position
+
+
+class DeliverableFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    group = forms.ChoiceField(label="Lead group", required=False)
+    state = forms.ChoiceField(
+        label="State", required=False, choices=[("", "any state"), *DeliverableState.choices]
+    )
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "any kind"), *Deliverable.Kind.choices]
+    )
+    year = forms.IntegerField(label="Year", required=False, min_value=2007, max_value=2100)
+    rag = forms.ChoiceField(
+        label="RAG", required=False, choices=[("", "any"), *Deliverable.Rag.choices]
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[
+            ("-updated", "recently changed"),
+            ("title", "title"),
+            ("target", "target date"),
+            ("-target", "target date, latest first"),
+            ("group", "group"),
+            ("state", "state"),
+            ("-progress", "progress"),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        acronyms = WorkingGroup.objects.order_by("acronym").values_list("acronym", flat=True)
+        self.fields["group"].choices = [("", "any group")] + [
+            (a, a) for a in dict.fromkeys(acronyms)
+        ]
+
+    def clean_sort(self) -> str:
+        return self.cleaned_data["sort"] if self.cleaned_data["sort"] in SORTS else "-updated"
+
+
+class ProgressForm(forms.ModelForm):
+    seen_version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Comment", required=False, max_length=500, help_text="Optional: what changed."
+    )
+
+    class Meta:
+        model = Deliverable
+        fields = ["percent_complete", "rag", "next_milestone", "target_date", "status_note"]
+        labels = {"percent_complete": "Progress (%)", "rag": "RAG status"}
+        widgets = {
+            "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "status_note": forms.Textarea(attrs={"rows": 3}),
+            "percent_complete": forms.NumberInput(attrs={"min": 0, "max": 100}),
+        }
+
+
+class MoveForm(forms.Form):
+    to = forms.ChoiceField(choices=DeliverableState.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded in the history. For a return, say what to fix.",
+    )
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    published_on = forms.DateField(
+        label="Publication date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    link = forms.URLField(label="Link", required=False, assume_scheme="https")
+
+
+class OpenRoundForm(forms.Form):
+    channel = forms.ChoiceField(choices=ConsensusRound.Channel.choices)
+    deadline = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Leave empty for 14 days from today.",
+    )
+    meeting = forms.ModelChoiceField(
+        queryset=PlenaryMeeting.objects.order_by("-starts_on"), required=False
+    )
+
+
+class PositionForm(forms.Form):
+    agency = forms.ChoiceField(label="For agency")
+    position = forms.ChoiceField(choices=Position.Kind.choices, widget=forms.RadioSelect)
+    rationale = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required for an objection: what blocks consensus and what would resolve it.",
+    )
+
+    def __init__(self, *args, agencies=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [(a.acronym, str(a)) for a in agencies]
+
+
+class RoundDecisionForm(forms.Form):
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Only to extend: the new deadline.",
+    )
+
+
+class OutlookItemForm(forms.ModelForm):
+    class Meta:
+        model = OutlookItem
+        fields = ["text", "assessment", "assessment_note"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "assessment_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class NewOutlookItemForm(forms.Form):
+    year = forms.IntegerField(min_value=2007, max_value=2100)
+    text = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class MembersOnForm(forms.Form):
+    on = forms.DateField(
+        label="Members on", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
