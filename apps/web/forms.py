@@ -6,6 +6,11 @@ from apps.groups.models import OutlookItem, WorkingGroup
 from apps.plenary.models import ConsensusRound, PlenaryMeeting, Position
 
 
+def date_input() -> forms.DateInput:
+    # The browser's date picker reads and writes ISO dates, whatever the site's locale.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class DeliverableFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=200)
     group = forms.ChoiceField(label="Lead group", required=False)
@@ -55,7 +60,7 @@ class ProgressForm(forms.ModelForm):
         fields = ["percent_complete", "rag", "next_milestone", "target_date", "status_note"]
         labels = {"percent_complete": "Progress (%)", "rag": "RAG status"}
         widgets = {
-            "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "target_date": date_input(),
             "status_note": forms.Textarea(attrs={"rows": 3}),
             "percent_complete": forms.NumberInput(attrs={"min": 0, "max": 100}),
         }
@@ -70,9 +75,7 @@ class MoveForm(forms.Form):
         help_text="Recorded in the history. For a return, say what to fix.",
     )
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    published_on = forms.DateField(
-        label="Publication date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    published_on = forms.DateField(label="Publication date", required=False, widget=date_input())
     link = forms.URLField(label="Link", required=False, assume_scheme="https")
 
 
@@ -80,7 +83,7 @@ class OpenRoundForm(forms.Form):
     channel = forms.ChoiceField(choices=ConsensusRound.Channel.choices)
     deadline = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=date_input(),
         help_text="Leave empty for 14 days from today.",
     )
     meeting = forms.ModelChoiceField(
@@ -107,7 +110,7 @@ class RoundDecisionForm(forms.Form):
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     deadline = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=date_input(),
         help_text="Only to extend: the new deadline.",
     )
 
@@ -128,6 +131,4 @@ class NewOutlookItemForm(forms.Form):
 
 
 class MembersOnForm(forms.Form):
-    on = forms.DateField(
-        label="Members on", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    on = forms.DateField(label="Members on", required=False, widget=date_input())
