@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -48,7 +49,12 @@ class Deliverable(SourcedModel):
     )
     target_date = models.DateField(null=True, blank=True)
     target_precision = precision_field()
-    percent_complete = models.PositiveSmallIntegerField(default=0)
+    percent_complete = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[
+            MaxValueValidator(100, "Progress is a percentage: give a whole number from 0 to 100.")
+        ],
+    )
     rag = models.CharField("RAG status", max_length=5, choices=Rag.choices, blank=True)
     next_milestone = models.CharField(max_length=300, blank=True)
     status_note = models.TextField(blank=True)
