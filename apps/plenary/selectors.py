@@ -26,6 +26,11 @@ class RoundFacts:
     days_left: int = 0
 
     @property
+    def tally_rows(self) -> list[tuple[str, int]]:
+        """The tally with each position's label, in the order of Position.Kind."""
+        return [(label, self.tally.get(kind, 0)) for kind, label in Position.Kind.choices]
+
+    @property
     def all_answered(self) -> bool:
         return not self.not_answered
 

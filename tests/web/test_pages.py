@@ -242,7 +242,7 @@ class TestRoundPage:
         )
         html = client.get(round.get_absolute_url()).content.decode()
         assert "Section 3 is wrong" in html
-        assert "object: 1" in html
+        assert "object: 1" in html and "no objection: 0" in html
         assert "not answered: 2" in html
 
     def test_an_objection_without_rationale_is_explained(self, client, cast, round):

@@ -1,0 +1,179 @@
+"""The roles' everyday work in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+Screenshots of each main page go to screenshots/ (ignored by git) so a person can look at them.
+"""
+
+import datetime
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from apps.accounts.services import demo_accounts_ensure
+from apps.deliverables.models import Deliverable
+from apps.plenary.services import consensus_rounds_close_expired
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls below are still
+# synchronous test code, not code inside that loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("ISECG_CHROMIUM", "/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+PASSWORD = "browser-test-password"
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def forum(live_server):
+    call_command("load_record", verbosity=0)
+    demo_accounts_ensure(password=PASSWORD)
+    return live_server.url
+
+
+def signed_in(browser, base: str, username: str):
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{base}/")
+    assert "/accounts/login/" in page.url  # anonymous: only the login page
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def make_move(page, label: str, reason: str) -> None:
+    page.locator("details.move summary", has_text=label).click()
+    form = page.locator("details.move[open] form")
+    form.get_by_label("Reason").fill(reason)
+    form.get_by_role("button", name=label).click()
+    page.wait_for_load_state()
+
+
+def test_a_product_from_draft_to_publication(browser, forum):
+    lss = Deliverable.objects.get(title__startswith="Lunar Surface Systems")
+    url = f"{forum}{lss.get_absolute_url()}"
+
+    # A co-chair updates progress and takes the report through WG review to the plenary.
+    cochair = signed_in(browser, forum, "cochair-twg")
+    shot(cochair, "home-cochair")
+    cochair.goto(url)
+    cochair.get_by_label("Progress (%)").fill("80")
+    cochair.get_by_label("RAG status").select_option("amber")
+    cochair.get_by_label("Next milestone").fill("Plenary approval in March")
+    cochair.get_by_role("button", name="Save progress").click()
+    assert "Progress saved." in cochair.content()
+    make_move(cochair, "Send to WG review", "Draft complete")
+    make_move(cochair, "Submit to the plenary", "TWG agreed the final draft")
+    assert "submitted to the plenary" in cochair.content()
+    shot(cochair, "deliverable-cochair")
+
+    # The secretariat opens a consensus round; a delegate objects.
+    secretariat = signed_in(browser, forum, "secretariat")
+    shot(secretariat, "home-secretariat")
+    secretariat.goto(url)
+    secretariat.get_by_label("Channel").select_option("written_procedure")
+    secretariat.get_by_role("button", name="Open the round").click()
+    assert "Consensus round opened" in secretariat.content()
+    round_url = secretariat.url
+
+    delegate = signed_in(browser, forum, "delegate-esa")
+    assert "Lunar Surface Systems" in delegate.content()  # awaiting ESA on the home page
+    shot(delegate, "home-delegate")
+    delegate.goto(round_url)
+    delegate.get_by_label("object", exact=True).check()
+    delegate.get_by_label("Rationale").fill("Chapter 4 omits ESA's lunar lander")
+    delegate.get_by_role("button", name="Record position").click()
+    assert (
+        "ESA&#x27;s position is recorded" in delegate.content()
+        or "position is recorded" in delegate.content()
+    )
+    shot(delegate, "round-delegate")
+
+    # At the deadline the round closes on the objection; the co-chair sees it at home.
+    consensus_rounds_close_expired(now=timezone.now() + datetime.timedelta(days=15))
+    cochair.goto(f"{forum}/")
+    assert "Chapter 4 omits ESA" in cochair.content()
+
+    # After revision a second round closes with consensus.
+    cochair.goto(url)
+    make_move(cochair, "Send to WG review", "Chapter 4 revised with ESA")
+    make_move(cochair, "Submit to the plenary", "Revised after the objection")
+    secretariat.goto(url)
+    secretariat.get_by_label("Channel").select_option("plenary")
+    secretariat.get_by_role("button", name="Open the round").click()
+    shot(secretariat, "round-secretariat")
+    consensus_rounds_close_expired(now=timezone.now() + datetime.timedelta(days=15))
+    secretariat.goto(url)
+    assert "approved" in secretariat.locator("h1 + p").inner_text()
+
+    # The secretariat publishes it.
+    secretariat.locator("details.move summary", has_text="Mark published").click()
+    form = secretariat.locator("details.move[open] form")
+    form.get_by_label("Reason").fill("Released at the plenary")
+    form.get_by_label("Publication date").fill("2026-11-20")
+    form.get_by_label("Link").fill("https://www.globalspaceexploration.org/lss-gap-report")
+    form.get_by_role("button", name="Mark published").click()
+    lss.refresh_from_db()
+    assert (lss.state, lss.published_on) == ("published", datetime.date(2026, 11, 20))
+    shot(secretariat, "deliverable-published")
+
+    # A co-chair of another group finds no way to change it.
+    other = signed_in(browser, forum, "cochair-swg")
+    other.goto(url)
+    assert other.locator("details.move").count() == 0
+    assert other.get_by_role("button", name="Save progress").count() == 0
+    assert "No move is yours to make now." in other.content()
+
+    pages = {
+        "deliverables": "/deliverables/",
+        "groups": "/groups/",
+        "group-twg": lss.lead_group.get_absolute_url(),
+        "agencies": "/agencies/",
+        "overview": "/overview/?year=2025",
+    }
+    for name, path in pages.items():
+        other.goto(f"{forum}{path}")
+        shot(other, name)
+
+
+def test_filters_update_the_list_and_the_url(browser, forum):
+    page = signed_in(browser, forum, "reader")
+    page.goto(f"{forum}/deliverables/")
+    page.get_by_label("State").select_option("published")
+    page.wait_for_url("**state=published**")
+    rows = page.locator("#results tbody tr")
+    assert rows.count() == Deliverable.objects.filter(state="published").count()
+    page.get_by_label("Search").fill("Roadmap")
+    page.wait_for_url("**q=Roadmap**")
+    assert "Global Exploration Roadmap" in page.locator("#results").inner_text()
+    shared = page.url
+    fresh = signed_in(browser, forum, "reader")
+    fresh.goto(shared)
+    assert fresh.locator("#results tbody tr").count() == page.locator("#results tbody tr").count()
