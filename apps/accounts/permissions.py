@@ -8,8 +8,9 @@ come from dated appointments: a person co-chairs a group only on the days they a
 import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q
 from django.utils import timezone
+
+from apps.core.models import in_force_on
 
 from .roles import ROLE_GROUP_NAMES, Role
 
@@ -55,9 +56,9 @@ def cochaired_group_ids(user: AnyUser, day: datetime.date | None = None) -> set[
 
     day = _today(day)
     return set(
-        CoChairAppointment.objects.filter(person=user, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day))
-        .values_list("group_id", flat=True)
+        CoChairAppointment.objects.filter(in_force_on(day), person=user).values_list(
+            "group_id", flat=True
+        )
     )
 
 
@@ -69,9 +70,9 @@ def delegate_agency_ids(user: AnyUser, day: datetime.date | None = None) -> set[
 
     day = _today(day)
     return set(
-        DelegateAppointment.objects.filter(person=user, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day))
-        .values_list("agency_id", flat=True)
+        DelegateAppointment.objects.filter(in_force_on(day), person=user).values_list(
+            "agency_id", flat=True
+        )
     )
 
 

@@ -3,23 +3,18 @@
 import datetime
 
 from django.contrib.auth.models import User
-from django.db.models import Q
 from django.utils import timezone
 
+from apps.core.models import in_force_on
+
 from .roles import ROLE_GROUP_NAMES, Role
-
-
-def _in_force(prefix: str, day: datetime.date) -> Q:
-    return Q(**{f"{prefix}__starts_on__lte": day}) & (
-        Q(**{f"{prefix}__ends_on__isnull": True}) | Q(**{f"{prefix}__ends_on__gt": day})
-    )
 
 
 def cochair_emails(*, group_id: int, day: datetime.date | None = None) -> list[str]:
     day = day or timezone.localdate()
     return list(
         User.objects.filter(is_active=True, cochair_appointments__group_id=group_id)
-        .filter(_in_force("cochair_appointments", day))
+        .filter(in_force_on(day, "cochair_appointments"))
         .values_list("email", flat=True)
         .distinct()
     )
@@ -29,7 +24,7 @@ def delegate_emails(*, agency_ids: set[int], day: datetime.date | None = None) -
     day = day or timezone.localdate()
     return list(
         User.objects.filter(is_active=True, delegate_appointments__agency_id__in=agency_ids)
-        .filter(_in_force("delegate_appointments", day))
+        .filter(in_force_on(day, "delegate_appointments"))
         .values_list("email", flat=True)
         .distinct()
     )

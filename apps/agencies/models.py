@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from apps.core.models import SourcedModel, describe_date, precision_field
+from apps.core.models import Appointment, SourcedModel, describe_date, precision_field
 
 
 class Agency(SourcedModel):
@@ -70,7 +70,7 @@ class AgencyName(SourcedModel):
         return label
 
 
-class DelegateAppointment(SourcedModel):
+class DelegateAppointment(Appointment):
     """A person is their agency's head of delegation over [starts_on, ends_on)."""
 
     person = models.ForeignKey(
@@ -79,21 +79,11 @@ class DelegateAppointment(SourcedModel):
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="delegate_appointments"
     )
-    starts_on = models.DateField()
-    ends_on = models.DateField(null=True, blank=True, help_text="First day no longer delegate.")
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Appointment.Meta):
         ordering = ["agency", "-starts_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=F("starts_on")),
-                name="delegate_appointment_ends_after_it_starts",
-                violation_error_message="An appointment cannot end on or before the day it "
-                "starts: set 'ends on' after 'starts on', or leave it blank.",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.person}, delegate of {self.agency.acronym}"

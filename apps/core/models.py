@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import models
+from django.db.models import F, Q
 
 
 class DatePrecision(models.TextChoices):
@@ -50,3 +51,32 @@ class SourcedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def in_force_on(day: datetime.date, prefix: str = "") -> Q:
+    """Rows whose [starts_on, ends_on) holds `day`; a blank end means still in force.
+
+    `prefix` reaches the dates through a relation, e.g. "cochair_appointments".
+    """
+    p = f"{prefix}__" if prefix else ""
+    return Q(**{f"{p}starts_on__lte": day}) & (
+        Q(**{f"{p}ends_on__isnull": True}) | Q(**{f"{p}ends_on__gt": day})
+    )
+
+
+class Appointment(SourcedModel):
+    """A role held over [starts_on, ends_on): the first day in it, and the first day out of it."""
+
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True, help_text="First day no longer in the role.")
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=F("starts_on")),
+                name="%(app_label)s_%(class)s_ends_after_it_starts",
+                violation_error_message="An appointment cannot end on or before the day it "
+                "starts: set 'ends on' after 'starts on', or leave it blank.",
+            ),
+        ]

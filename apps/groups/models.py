@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from apps.core.models import SourcedModel, describe_date, precision_field
+from apps.core.models import Appointment, SourcedModel, describe_date, precision_field
 
 
 class StructuralChange(SourcedModel):
@@ -174,7 +174,7 @@ class SubTeam(SourcedModel):
         return f"{self.name} ({self.group.acronym})"
 
 
-class CoChairAppointment(SourcedModel):
+class CoChairAppointment(Appointment):
     """A person, for their agency, co-chairs a group over [starts_on, ends_on)."""
 
     person = models.ForeignKey(
@@ -186,21 +186,11 @@ class CoChairAppointment(SourcedModel):
     group = models.ForeignKey(
         WorkingGroup, on_delete=models.PROTECT, related_name="cochair_appointments"
     )
-    starts_on = models.DateField()
-    ends_on = models.DateField(null=True, blank=True, help_text="First day no longer co-chair.")
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Appointment.Meta):
         ordering = ["group", "-starts_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=F("starts_on")),
-                name="cochair_appointment_ends_after_it_starts",
-                violation_error_message="An appointment cannot end on or before the day it "
-                "starts: set 'ends on' after 'starts on', or leave it blank.",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.agency.acronym}), co-chair of {self.group.acronym}"

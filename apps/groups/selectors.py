@@ -2,6 +2,8 @@ import datetime
 
 from django.db.models import F, Q, QuerySet
 
+from apps.core.models import in_force_on
+
 from .models import ChairAppointment, CoChairAppointment, WorkingGroup
 
 
@@ -18,8 +20,7 @@ def groups_active_on(day: datetime.date) -> QuerySet[WorkingGroup]:
 def cochairs_of(*, group: WorkingGroup, day: datetime.date) -> QuerySet[CoChairAppointment]:
     """The co-chair appointments of `group` that are in force on `day`."""
     return (
-        CoChairAppointment.objects.filter(group=group, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day))
+        CoChairAppointment.objects.filter(in_force_on(day), group=group)
         .select_related("person", "agency")
         .order_by("agency__acronym")
     )

@@ -19,7 +19,9 @@ class Command(BaseCommand):
         call_command("load_record", stdout=self.stdout)
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
         accounts = demo_accounts_ensure(password=password)
-        self.stdout.write("\nDemo accounts (sign in at http://127.0.0.1:8000/; the admin is at /admin/):")
+        self.stdout.write(
+            "\nDemo accounts (sign in at http://127.0.0.1:8000/; the admin is at /admin/):"
+        )
         for account in accounts:
             self.stdout.write(f"  {account.username:<14} {account.role}")
         shown = "$DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else DEFAULT_DEMO_PASSWORD
