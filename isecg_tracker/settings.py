@@ -121,12 +121,28 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # One JSON error shape: {"detail", "code"}, plus "fields" (400) or "state"/"allowed" (409).
+    "EXCEPTION_HANDLER": "apps.api.errors.api_exception_handler",
+    # Getting a token tries a password: per client address, and per account named.
+    "DEFAULT_THROTTLE_RATES": {"auth": "10/minute", "auth_username": "20/hour"},
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ISECG deliverables tracker API",
     "DESCRIPTION": "Deliverables, consensus rounds, the ISECG record and annual report drafts.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Stable, readable enum names in the schema (else drf-spectacular hashes them).
+    "ENUM_NAME_OVERRIDES": {
+        "DeliverableStateEnum": "apps.deliverables.models.DeliverableState",
+        "DeliverableKindEnum": "apps.deliverables.models.Deliverable.Kind",
+        "ActivityKindEnum": "apps.deliverables.models.Activity.Kind",
+        "MeetingKindEnum": "apps.plenary.models.PlenaryMeeting.Kind",
+        "StructuralChangeKindEnum": "apps.groups.models.StructuralChange.Kind",
+        "RoundStateEnum": "apps.plenary.models.ConsensusRound.State",
+        "ReportDraftStateEnum": "apps.reports.models.ReportDraft.State",
+        "DatePrecisionEnum": "apps.core.models.DatePrecision",
+    },
 }
 
 LOGIN_URL = "login"

@@ -88,3 +88,16 @@ def cast(db) -> Cast:
         cochair_swg=cochair_swg,
         delegates=delegates,
     )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_in_process():
+    """Unit tests run the project's tasks in-process even when REDIS_URL names a broker, so no
+    message is left queued for a later worker. Tests of the real broker and worker use celery's
+    own worker fixture with its test app (tests/core/test_celery.py and the like)."""
+    from isecg_tracker.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

@@ -15,6 +15,7 @@ from apps.groups.models import (
     WorkingGroup,
 )
 from apps.plenary.models import ConsensusRound, PlenaryMeeting, Position
+from apps.reports.models import ReportDraft, ReportNarrative
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -157,3 +158,19 @@ class PositionFactory(factory.django.DjangoModelFactory):
     position = Position.Kind.CONCUR
     recorded_by = factory.SubFactory(UserFactory)
     recorded_at = factory.LazyFunction(timezone.now)
+
+
+class ReportDraftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportDraft
+
+    year = 2025
+    version = factory.Sequence(lambda n: n + 1)
+
+
+class ReportNarrativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportNarrative
+
+    year = factory.Sequence(lambda n: 2030 + n)
+    executive_summary = "In this year, ISECG published its roadmap."

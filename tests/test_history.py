@@ -42,6 +42,12 @@ FACTORIES = {
         datetime.date(2026, 3, 30),
     ),
     "plenary.Position": (factories.PositionFactory, "rationale", "Stated at the plenary."),
+    "reports.ReportDraft": (factories.ReportDraftFactory, "current_section", "Annex II"),
+    "reports.ReportNarrative": (
+        factories.ReportNarrativeFactory,
+        "executive_summary",
+        "A year of consolidation.",
+    ),
 }
 
 

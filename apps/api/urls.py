@@ -1,3 +1,41 @@
+"""/api/: the REST API (v1/), its OpenAPI schema and docs, and the 'Your API token' page."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
 app_name = "api"
 
-urlpatterns: list = []
+
+class Router(DefaultRouter):
+    APIRootView = views.Root
+    include_format_suffixes = False
+
+
+router = Router()
+router.register("agencies", views.AgencyViewSet, basename="agency")
+router.register("working-groups", views.WorkingGroupViewSet, basename="working-group")
+router.register(
+    "cochair-appointments", views.CoChairAppointmentViewSet, basename="cochair-appointment"
+)
+router.register("outlook-items", views.OutlookItemViewSet, basename="outlook-item")
+router.register("deliverables", views.DeliverableViewSet, basename="deliverable")
+router.register("activities", views.ActivityViewSet, basename="activity")
+router.register("meetings", views.MeetingViewSet, basename="meeting")
+router.register("consensus-rounds", views.ConsensusRoundViewSet, basename="consensus-round")
+router.register("report-drafts", views.ReportDraftViewSet, basename="report-draft")
+
+# The docs page is for people: an anonymous visitor is sent to the login page, like every page.
+docs = SpectacularSwaggerView.as_view(url_name="api:schema")
+docs.login_required = True
+
+urlpatterns = [
+    path("v1/auth/token/", views.TokenView.as_view(), name="auth-token"),
+    path("v1/", include(router.urls)),
+    path("v1/<path:rest>", views.not_found, name="not-found"),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
+    path("docs/", docs, name="docs"),
+    path("token/", views.token_page, name="token-page"),
+]

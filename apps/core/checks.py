@@ -4,7 +4,7 @@ from django.apps import apps
 from django.core import checks
 
 # Apps whose models are business records: each must keep a full history.
-BUSINESS_APPS = ("agencies", "groups", "deliverables", "plenary")
+BUSINESS_APPS = ("agencies", "groups", "deliverables", "plenary", "reports")
 
 
 @checks.register(checks.Tags.models)

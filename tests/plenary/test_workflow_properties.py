@@ -207,6 +207,7 @@ def test_random_sequences_keep_the_invariants(cast):
         ConsensusMachine,
         settings=settings(
             max_examples=30,
+            derandomize=True,  # the same walk every run: CI never flickers
             stateful_step_count=40,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],

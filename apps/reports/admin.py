@@ -1,0 +1,109 @@
+from pathlib import Path
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from apps.core.admin import RecordAdmin
+
+from .models import ReportDraft, ReportNarrative
+
+
+@admin.register(ReportDraft)
+class ReportDraftAdmin(RecordAdmin):
+    list_display = [
+        "__str__",
+        "state",
+        "percent",
+        "current_section",
+        "checklist_items",
+        "requested_by",
+        "origin",
+        "created_at",
+        "finished_at",
+        "files",
+    ]
+    list_filter = ["state", "year", "origin"]
+    list_select_related = ["requested_by"]
+    # Everything on a draft is written by the drafting task: the admin shows it, never edits.
+    fields = readonly_fields = [
+        "year",
+        "version",
+        "requested_by",
+        "origin",
+        "state",
+        "percent",
+        "current_section",
+        "attempts",
+        "files",
+        "checksum",
+        "checklist_items",
+        "error",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        # A draft is requested (draft_annual_report, the January schedule), never typed in.
+        return False
+
+    @admin.display(description="files")
+    def files(self, obj: ReportDraft) -> str:
+        if obj.state != ReportDraft.State.DONE:
+            return "-"
+        return format_html(
+            '<a href="{}">HTML preview</a> · <a href="{}">DOCX</a>',
+            reverse("admin:reports_reportdraft_preview", args=[obj.pk]),
+            reverse("admin:reports_reportdraft_docx", args=[obj.pk]),
+        )
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/preview/",
+                self.admin_site.admin_view(self.preview),
+                name="reports_reportdraft_preview",
+            ),
+            path(
+                "<int:pk>/docx/",
+                self.admin_site.admin_view(self.download),
+                name="reports_reportdraft_docx",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def preview(self, request, pk: int) -> FileResponse:
+        return self._file(request, pk, "html", as_attachment=False)
+
+    def download(self, request, pk: int) -> FileResponse:
+        return self._file(request, pk, "docx", as_attachment=True)
+
+    def _file(self, request, pk: int, field: str, *, as_attachment: bool) -> FileResponse:
+        draft = get_object_or_404(ReportDraft, pk=pk)
+        if not self.has_view_permission(request, draft):
+            raise PermissionDenied
+        name = getattr(draft, field).name
+        if draft.state != ReportDraft.State.DONE or not name:
+            raise Http404(f"Draft #{pk} has no {field.upper()} file: it is {draft.state}.")
+        file_path = Path(default_storage.path(name))
+        if not file_path.is_file():
+            raise Http404(f"The file of draft #{pk} is gone from {file_path.parent}.")
+        return FileResponse(
+            file_path.open("rb"), as_attachment=as_attachment, filename=file_path.name
+        )
+
+
+@admin.register(ReportNarrative)
+class ReportNarrativeAdmin(RecordAdmin):
+    list_display = ["year", "written_by", "updated_at"]
+    readonly_fields = ["written_by", "updated_at"]
+    search_fields = ["executive_summary"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.written_by = request.user
+        super().save_model(request, obj, form, change)

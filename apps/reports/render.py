@@ -1,0 +1,96 @@
+"""The one content model (content.Report) rendered twice: the editable DOCX and the HTML preview.
+
+The DOCX goes through a docxtpl template the secretariat can restyle in Word; the HTML through
+a Django template. Both walk the same sections and blocks, so no section is written twice.
+"""
+
+import io
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from docxtpl import DocxTemplate, RichText
+
+from .content import Block, Heading, Report
+
+DOCX_TEMPLATE = Path(__file__).resolve().parent / "templates" / "reports" / "annual_report.docx"
+HTML_TEMPLATE = "reports/annual_report.html"
+
+# XML 1.0 has no place for these; a stray one pasted into a record would corrupt the DOCX.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class TemplateMissing(Exception):
+    """The DOCX template is not where the code expects it."""
+
+
+def docx_template_path() -> Path:
+    return Path(getattr(settings, "REPORTS_DOCX_TEMPLATE", DOCX_TEMPLATE))
+
+
+def render_docx(report: Report) -> bytes:
+    path = docx_template_path()
+    if not path.is_file():
+        raise TemplateMissing(str(path))
+    template = DocxTemplate(str(path))
+
+    def rich(text: str, url: str = "") -> RichText:
+        clean = _NOT_XML.sub("", " ".join(text.split()))
+        if url:
+            return RichText(clean, url_id=template.build_url_id(url), style="Hyperlink")
+        return RichText(clean)
+
+    blocks = []
+    for section in report.sections:
+        blocks.append({"h1": True, "rt": rich(section.title)})
+        blocks += [_docx_block(block, rich) for block in section.blocks]
+    context = {
+        "report": {
+            "kicker": report.kicker,
+            "title": report.title,
+            "date_line": report.date_line,
+            "organisation": report.organisation,
+        },
+        "blocks": blocks,
+    }
+    template.render(context, autoescape=True)
+    properties = template.docx.core_properties
+    properties.title = f"ISECG {report.title} (draft v{report.version})"
+    properties.subject = f"Draft of the ISECG annual report for {report.year}"
+    out = io.BytesIO()
+    template.save(out)
+    return out.getvalue()
+
+
+def _docx_block(block: Block, rich) -> dict:
+    if isinstance(block, Heading):
+        return {f"h{min(block.level, 3)}": True, "rt": rich(block.text)}
+    if block.kind == "paragraph":
+        return {"paragraph": True, "rt": rich(block.text, block.url)}
+    if block.kind == "note":
+        return {"note": True, "rt": rich(f"[{block.text}]")}
+    if block.kind == "bullets":
+        items = [{"level": i.level, "rt": rich(i.text, i.url)} for i in block.items]
+        return {"bullets": True, "entries": items}
+    if block.kind == "members":
+        rows = [
+            {"country": _text(r.country), "agencies": [_text(a) for a in r.agencies]}
+            for r in block.rows
+        ]
+        return {"members": True, "rows": rows}
+    if block.kind == "checklist":
+        items = [
+            {"section": _text(i.section), "what": _text(i.what), "ask": _text(i.ask)}
+            for i in block.items
+        ]
+        return {"checklist": True, "entries": items}
+    raise ValueError(f"No DOCX rendering for a {block.kind!r} block")
+
+
+def _text(value: str) -> str:
+    return _NOT_XML.sub("", " ".join(value.split()))
+
+
+def render_html(report: Report) -> str:
+    return render_to_string(HTML_TEMPLATE, {"report": report})

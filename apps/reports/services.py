@@ -1,0 +1,357 @@
+"""Annual report drafts: request one, draft it (the Celery task's work), write the narrative.
+
+A request is one ReportDraft row with the year's next version. The task drafts it from the
+database alone, records its progress on the row, writes the DOCX and the HTML preview under
+temporary names and renames them into place only when both are complete, and records either
+the files and their checksum or a failure a person can act on. Running the task again for the
+same draft never makes a second draft or a half-written file.
+"""
+
+import datetime
+import hashlib
+import logging
+import os
+import uuid
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+import jinja2
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from apps.accounts import permissions
+from apps.core.errors import ApplicationError
+
+from .content import Report, report_build, section_plan
+from .models import FIRST_YEAR, ReportDraft, ReportNarrative
+from .render import TemplateMissing, docx_template_path, render_docx, render_html
+from .selectors import report_facts
+from .signals import draft_progressed
+
+logger = logging.getLogger(__name__)
+
+# Two requests for the same year at the same moment both compute the same next version; the
+# unique constraint refuses the second, which then takes the version after.
+VERSION_ATTEMPTS = 5
+
+READING = "Reading the record"
+RENDERING_DOCX = "Writing the DOCX"
+RENDERING_HTML = "Writing the HTML preview"
+DONE = "Done"
+
+
+def draft_steps(year: int) -> list[tuple[str, int]]:
+    """(step, percent when it starts) of a draft of `year`: what a watcher sees, in order."""
+    titles = [READING, *(title for _, title in section_plan(year)), RENDERING_DOCX, RENDERING_HTML]
+    return [(title, index * 100 // len(titles)) for index, title in enumerate(titles)]
+
+
+def draft_file_names(*, year: int, version: int) -> tuple[str, str]:
+    """The DOCX and HTML names, relative to MEDIA_ROOT: fixed per draft, so a rerun replaces."""
+    stem = f"reports/{year}/isecg-annual-report-{year}-v{version}"
+    return f"{stem}.docx", f"{stem}.html"
+
+
+def _check_year(year: int) -> None:
+    this_year = timezone.localdate().year
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise ApplicationError(f"Give the year as a number, e.g. {this_year - 1}.")
+    if year < FIRST_YEAR:
+        raise ApplicationError(
+            f"ISECG began in {FIRST_YEAR}: there is no annual report for {year}. "
+            f"Give a year from {FIRST_YEAR} to {this_year}."
+        )
+    if year > this_year:
+        raise ApplicationError(
+            f"{year} has not begun: its report cannot be drafted yet. Give a year from "
+            f"{FIRST_YEAR} to {this_year} (usually last year, {this_year - 1})."
+        )
+
+
+def report_draft_request(*, year: int, actor, origin: str | None = None) -> ReportDraft:
+    """Queue a new draft of the annual report for `year`: the year's next version.
+
+    Who: the secretariat (accounts.permissions.may_draft_report). `actor` None is the system:
+    the January beat job, or an operator's draft_annual_report command (`origin` says which).
+    The task is queued once the request is committed; with no broker it runs in-process.
+    """
+    if actor is not None and not permissions.may_draft_report(actor):
+        raise ApplicationError(
+            "Only the secretariat may draft the annual report.", code="forbidden"
+        )
+    _check_year(year)
+    origin = origin or (ReportDraft.Origin.APP if actor is not None else ReportDraft.Origin.BEAT)
+    who = str(actor) if actor is not None else ReportDraft.Origin(origin).label
+    for attempt in range(VERSION_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                draft = ReportDraft(
+                    year=year,
+                    version=_latest_version(year) + 1,
+                    requested_by=actor,
+                    origin=origin,
+                )
+                draft._history_user = actor
+                draft._change_reason = f"Requested by {who}"
+                draft.save()
+                transaction.on_commit(partial(_queue, draft.pk))
+            return draft
+        except IntegrityError:
+            if attempt == VERSION_ATTEMPTS - 1:
+                raise ApplicationError(
+                    f"Several drafts of {year} were requested at the same moment and this one "
+                    "could not get a version number. Ask again in a moment.",
+                    code="stale",
+                ) from None
+    raise AssertionError("unreachable")
+
+
+def _latest_version(year: int) -> int:
+    return ReportDraft.objects.filter(year=year).aggregate(v=Max("version"))["v"] or 0
+
+
+def _queue(draft_id: int) -> None:
+    from .tasks import draft_annual_report
+
+    try:
+        draft_annual_report.delay(draft_id)
+    except BrokerError as exc:
+        logger.exception("Could not queue report draft #%s", draft_id)
+        _fail(
+            draft_id,
+            attempt=None,
+            message=f"The task queue could not be reached ({exc}). Check that Redis is running "
+            "at REDIS_URL and that a Celery worker is started (make worker), then draft the "
+            "year again.",
+        )
+
+
+def annual_report_draft_scheduled(*, today: datetime.date | None = None) -> ReportDraft:
+    """Queue last year's draft; a redelivered schedule task within a day queues nothing more.
+
+    Who: the January beat job only (tasks.draft_previous_year_report); acts as the system.
+    """
+    year = (today or timezone.localdate()).year - 1
+    already = ReportDraft.objects.filter(
+        year=year,
+        origin=ReportDraft.Origin.BEAT,
+        created_at__gte=timezone.now() - datetime.timedelta(days=1),
+    ).first()
+    if already is not None:
+        return already
+    return report_draft_request(year=year, actor=None, origin=ReportDraft.Origin.BEAT)
+
+
+def annual_report_draft(*, draft_id: int) -> ReportDraft:
+    """Draft the report of a queued ReportDraft: the work of the Celery task, safe to rerun.
+
+    Who: tasks.draft_annual_report only (the request was checked by report_draft_request).
+    A done or failed draft is returned untouched, so a redelivered or retried task never
+    drafts twice. A draft left running by a lost worker is taken over; the older run, should
+    it still be alive, is superseded and writes nothing. Database outages propagate (the task
+    retries); any other failure is recorded on the draft with what to do about it.
+    """
+    draft, attempt = _claim(draft_id)
+    if attempt is None:
+        return draft
+    run = _Run(draft=draft, attempt=attempt)
+    try:
+        return run.work()
+    except _Superseded:
+        run.discard()
+        return ReportDraft.objects.get(pk=draft_id)
+    except (OperationalError, InterfaceError):
+        run.discard()
+        raise
+    except Exception as exc:
+        logger.exception("Report draft #%s failed at %r", draft_id, run.step_title)
+        run.discard()
+        return _fail(draft_id, attempt=attempt, message=run.explain(exc))
+
+
+def report_narrative_write(*, year: int, executive_summary: str, actor) -> ReportNarrative:
+    """Write (or rewrite) the secretariat's Executive Summary for `year`; drafts then use it.
+
+    Who: the secretariat (accounts.permissions.may_draft_report).
+    """
+    if not permissions.may_draft_report(actor):
+        raise ApplicationError(
+            "Only the secretariat may write the annual report's narrative.", code="forbidden"
+        )
+    _check_year(year)
+    text = (executive_summary or "").strip()
+    if not text:
+        raise ApplicationError(
+            "Write the Executive Summary (paragraphs separated by a blank line).", code="invalid"
+        )
+    with transaction.atomic():
+        narrative = ReportNarrative.objects.select_for_update().filter(year=year).first()
+        created = narrative is None
+        narrative = narrative or ReportNarrative(year=year)
+        narrative.executive_summary = text
+        narrative.written_by = actor
+        narrative._history_user = actor
+        narrative._change_reason = "Written" if created else "Rewritten"
+        narrative.save()
+    return narrative
+
+
+# --- the task's work ------------------------------------------------------------------------
+
+
+class _Superseded(Exception):
+    """A newer attempt took this draft over: this run stops and writes nothing."""
+
+
+def _claim(draft_id: int) -> tuple[ReportDraft, int | None]:
+    with transaction.atomic():
+        draft = ReportDraft.objects.select_for_update().filter(pk=draft_id).first()
+        if draft is None:
+            raise ApplicationError(f"There is no report draft #{draft_id}.", code="not_found")
+        if draft.state in (ReportDraft.State.DONE, ReportDraft.State.FAILED):
+            return draft, None
+        resumed = draft.state == ReportDraft.State.RUNNING
+        draft.attempts += 1
+        draft.state = ReportDraft.State.RUNNING
+        draft.percent = 0
+        draft.current_section = ""
+        draft.started_at = timezone.now()
+        draft._change_reason = (
+            f"Drafting restarted (attempt {draft.attempts}): the previous run was interrupted"
+            if resumed
+            else "Drafting started"
+        )
+        draft.save()
+    return draft, draft.attempts
+
+
+def _fail(draft_id: int, *, attempt: int | None, message: str) -> ReportDraft:
+    with transaction.atomic():
+        draft = ReportDraft.objects.select_for_update().get(pk=draft_id)
+        mine = attempt is None or draft.attempts == attempt
+        if mine and draft.state in (ReportDraft.State.QUEUED, ReportDraft.State.RUNNING):
+            draft.state = ReportDraft.State.FAILED
+            draft.error = message
+            draft.finished_at = timezone.now()
+            draft._change_reason = f"Failed: {message}"[:100]
+            draft.save()
+    return draft
+
+
+@dataclass
+class _Run:
+    draft: ReportDraft
+    attempt: int
+    step_title: str = ""
+    temporary: list[Path] = field(default_factory=list)
+
+    def work(self) -> ReportDraft:
+        draft = self.draft
+        steps = dict(draft_steps(draft.year))
+        today = timezone.localdate()
+
+        self.step(READING, steps)
+        facts = report_facts(year=draft.year, today=today)
+        report = report_build(
+            facts=facts,
+            version=draft.version,
+            drafted_on=today,
+            on_section=lambda key, title: self.step(title, steps),
+        )
+        self.step(RENDERING_DOCX, steps)
+        docx = render_docx(report)
+        self.step(RENDERING_HTML, steps)
+        html = render_html(report).encode("utf-8")
+
+        docx_name, html_name = draft_file_names(year=draft.year, version=draft.version)
+        self.step_title = "Saving the files"
+        ready = [
+            (self._write_temporary(docx_name, docx), docx_name),
+            (self._write_temporary(html_name, html), html_name),
+        ]
+        return self._finish(ready, checksum=hashlib.sha256(docx).hexdigest(), report=report)
+
+    def step(self, title: str, steps: dict[str, int]) -> None:
+        self.step_title = title
+        percent = steps[title]
+        # A plain UPDATE, outside any transaction, so watchers see it at once; progress ticks
+        # are not business changes and write no history row.
+        still_mine = ReportDraft.objects.filter(
+            pk=self.draft.pk, attempts=self.attempt, state=ReportDraft.State.RUNNING
+        ).update(current_section=title, percent=percent)
+        if not still_mine:
+            raise _Superseded
+        draft_progressed.send(
+            sender=ReportDraft, draft_id=self.draft.pk, section=title, percent=percent
+        )
+
+    def _write_temporary(self, name: str, data: bytes) -> Path:
+        final = Path(default_storage.path(name))
+        final.parent.mkdir(parents=True, exist_ok=True)
+        temporary = final.with_name(f".{final.name}.{self.attempt}-{uuid.uuid4().hex[:8]}.part")
+        self.temporary.append(temporary)
+        with open(temporary, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        return temporary
+
+    def _finish(self, ready: list[tuple[Path, str]], *, checksum: str, report: Report):
+        with transaction.atomic():
+            draft = ReportDraft.objects.select_for_update().get(pk=self.draft.pk)
+            if draft.attempts != self.attempt or draft.state != ReportDraft.State.RUNNING:
+                raise _Superseded
+            # Renames are atomic within a folder: a reader sees the old file or the new one,
+            # never half of one.
+            for temporary, name in ready:
+                os.replace(temporary, default_storage.path(name))
+            draft.docx.name, draft.html.name = ready[0][1], ready[1][1]
+            draft.checksum = checksum
+            draft.checklist_items = len(report.checklist)
+            draft.state = ReportDraft.State.DONE
+            draft.percent = 100
+            draft.current_section = DONE
+            draft.error = ""
+            draft.finished_at = timezone.now()
+            draft._change_reason = (
+                f"Drafted: {len(report.sections)} sections, {len(report.checklist)} checklist items"
+            )
+            draft.save()
+        return draft
+
+    def discard(self) -> None:
+        for temporary in self.temporary:
+            temporary.unlink(missing_ok=True)
+
+    def explain(self, exc: Exception) -> str:
+        """What went wrong, in words a person can act on."""
+        year = self.draft.year
+        template = docx_template_path()
+        if isinstance(exc, TemplateMissing):
+            return (
+                f"The Word template {template} is missing. Restore it from the repository "
+                "(git checkout -- apps/reports/templates/reports/annual_report.docx), then "
+                f"draft {year} again."
+            )
+        if isinstance(exc, jinja2.TemplateError):
+            return (
+                f"The Word template {template} could not be filled ({exc}). A {{{{ }}}} or "
+                "{% %} tag was probably changed while restyling it: compare it with the "
+                f"committed template, then draft {year} again."
+            )
+        if isinstance(exc, OSError) and self.step_title == "Saving the files":
+            return (
+                f"The draft files could not be written under {settings.MEDIA_ROOT}/reports "
+                f"({exc.strerror or exc}). Check that the folder exists and that the worker "
+                f"may write to it, then draft {year} again."
+            )
+        return (
+            f"Drafting stopped at '{self.step_title}': {type(exc).__name__}: {exc}. The "
+            "record may hold something the report cannot show; tell the developers, quoting "
+            f"draft #{self.draft.pk} ({year}, version {self.draft.version})."
+        )
