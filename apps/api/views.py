@@ -746,6 +746,8 @@ class ReportDraftViewSet(RecordViewSet):
         )
         # The preview is shown in the browser from our origin: sandboxed, it can run nothing.
         response["Content-Security-Policy"] = "sandbox"
+        if kind == "html":
+            response["X-Frame-Options"] = "SAMEORIGIN"  # shown in the web app's report page
         return response
 
     @download_schema("DOCX", DOCX_MEDIA_TYPE)

@@ -132,3 +132,7 @@ class NewOutlookItemForm(forms.Form):
 
 class MembersOnForm(forms.Form):
     on = forms.DateField(label="Members on", required=False, widget=date_input())
+
+
+class ReportRequestForm(forms.Form):
+    year = forms.IntegerField(label="Year to draft", min_value=2007, max_value=2100)

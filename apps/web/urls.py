@@ -22,5 +22,9 @@ urlpatterns = [
     path("outlook/<int:pk>/", views.outlook_edit, name="outlook-edit"),
     path("agencies/", views.agency_list, name="agencies"),
     path("overview/", views.overview, name="overview"),
+    path("reports/", views.report_list, name="reports"),
+    path("reports/request/", views.report_request, name="report-request"),
+    path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("reports/<int:pk>/status/", views.report_status, name="report-status"),
     path("feed/atom/", PublicationsFeed(), name="feed"),
 ]

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -33,6 +34,8 @@ from apps.plenary.services import (
     consensus_round_open,
     position_record,
 )
+from apps.reports.models import ReportDraft
+from apps.reports.services import report_draft_request
 
 from . import charts
 from .forms import (
@@ -44,6 +47,7 @@ from .forms import (
     OutlookItemForm,
     PositionForm,
     ProgressForm,
+    ReportRequestForm,
     RoundDecisionForm,
 )
 
@@ -90,6 +94,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 r for r in rounds if r.deadline < today or r.answered_count >= r.eligible_count
             ],
             "is_secretariat": True,
+            "report_drafts": ReportDraft.objects.order_by("-created_at")[:5],
         }
     return render(request, "web/home.html", context)
 
@@ -467,3 +472,44 @@ def overview(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+# -- annual reports ----------------------------------------------------------------------------
+
+
+def report_list(request: HttpRequest) -> HttpResponse:
+    drafts = ReportDraft.objects.select_related("requested_by").order_by("-year", "-version")
+    return render(
+        request,
+        "web/report_list.html",
+        {
+            "drafts": drafts,
+            "may_draft": permissions.may_draft_report(request.user),
+            "form": ReportRequestForm(initial={"year": timezone.localdate().year - 1}),
+        },
+    )
+
+
+@require_POST
+def report_request(request: HttpRequest) -> HttpResponse:
+    form = ReportRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the year to draft, e.g. 2025.")
+        return redirect("web:reports")
+    try:
+        draft = report_draft_request(year=form.cleaned_data["year"], actor=request.user)
+    except ApplicationError as error:
+        return refused(request, error, back=reverse("web:reports"))
+    messages.success(request, f"Draft v{draft.version} of the {draft.year} report requested.")
+    return redirect("web:report", pk=draft.pk)
+
+
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = get_object_or_404(ReportDraft.objects.select_related("requested_by"), pk=pk)
+    return render(request, "web/report_detail.html", {"draft": draft})
+
+
+def report_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft's state and progress, polled by htmx until it is done or failed."""
+    draft = get_object_or_404(ReportDraft, pk=pk)
+    return render(request, "web/_report_status.html", {"draft": draft})

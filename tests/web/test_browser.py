@@ -144,6 +144,20 @@ def test_a_product_from_draft_to_publication(browser, forum):
     assert (lss.state, lss.published_on) == ("published", datetime.date(2026, 11, 20))
     shot(secretariat, "deliverable-published")
 
+    # ... requests this year's annual report draft, watches it finish and downloads the DOCX.
+    secretariat.goto(f"{forum}/reports/")
+    secretariat.get_by_label("Year to draft").fill("2026")
+    secretariat.get_by_role("button", name="Draft the report").click()
+    status = secretariat.locator(".report-status").first
+    status.get_by_text("done", exact=True).wait_for(timeout=60_000)
+    assert "100%" in status.inner_text()
+    with secretariat.expect_download() as download_info:
+        secretariat.get_by_role("link", name="Download the DOCX").first.click()
+    docx = Path(download_info.value.path())
+    assert docx.read_bytes()[:2] == b"PK"
+    assert download_info.value.suggested_filename.endswith(".docx")
+    shot(secretariat, "report-draft")
+
     # A co-chair of another group finds no way to change it.
     other = signed_in(browser, forum, "cochair-swg")
     other.goto(url)

@@ -342,3 +342,44 @@ def test_deliverable_pages_escape_what_users_typed(client, cast):
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
     assert Deliverable.objects.count() == 1
+
+
+class TestReports:
+    def test_the_secretariat_requests_a_draft_and_gets_the_files(
+        self, client, isecg_record, django_capture_on_commit_callbacks, settings, tmp_path
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        secretariat = factories.UserFactory(username="sec", is_superuser=True)
+        client.force_login(secretariat)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("web:report-request"), {"year": 2025})
+        from apps.reports.models import ReportDraft
+
+        draft = ReportDraft.objects.get()
+        assert response.url == reverse("web:report", args=[draft.pk])
+        html = client.get(response.url).content.decode()
+        assert "Download the DOCX" in html
+        assert reverse("api:report-draft-docx", args=[draft.pk]) in html
+        assert "hx-trigger" not in html  # done: polling has stopped
+        docx = client.get(reverse("api:report-draft-docx", args=[draft.pk]))
+        assert b"".join(docx.streaming_content)[:2] == b"PK"
+        preview = client.get(reverse("api:report-draft-html", args=[draft.pk]))
+        assert preview["X-Frame-Options"] == "SAMEORIGIN"
+
+    def test_a_running_draft_is_polled(self, client, cast):
+        from apps.reports.models import ReportDraft
+
+        draft = ReportDraft.objects.create(year=2025, version=1, state="running", percent=40,
+                                           current_section="Annex II")  # fmt: skip
+        html = page(client, cast.reader, reverse("web:report-status", args=[draft.pk]))
+        assert 'hx-trigger="every 1s"' in html
+        assert "40%" in html and "Annex II" in html
+
+    def test_only_the_secretariat_may_request(self, client, cast):
+        from apps.reports.models import ReportDraft
+
+        html = page(client, cast.cochair_twg, reverse("web:reports"))
+        assert "Draft the report" not in html
+        response = client.post(reverse("web:report-request"), {"year": 2025})
+        assert response.status_code == 403
+        assert not ReportDraft.objects.exists()
