@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "apps.core",
     "apps.agencies",
@@ -132,6 +133,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Deliverables, consensus rounds, the ISECG record and annual report drafts.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served by the app itself: no asset from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Stable, readable enum names in the schema (else drf-spectacular hashes them).
     "ENUM_NAME_OVERRIDES": {
         "DeliverableStateEnum": "apps.deliverables.models.DeliverableState",

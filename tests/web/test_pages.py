@@ -383,3 +383,12 @@ class TestReports:
         response = client.post(reverse("web:report-request"), {"year": 2025})
         assert response.status_code == 403
         assert not ReportDraft.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["/", "/deliverables/", "/api/docs/"])
+def test_no_page_loads_an_asset_from_another_site(client, cast, url):
+    import re
+
+    html = page(client, cast.reader, url)
+    external = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
+    assert [u for u in external if not u.startswith("http://testserver")] == []
