@@ -60,11 +60,10 @@ def deliverables_filtered(filters: DeliverableFilter) -> QuerySet[Deliverable]:
     return deliverables.order_by(SORTS.get(filters.sort, "-updated_at"), "pk")
 
 
-def deliverable_for_page(*, pk: int) -> Deliverable:
-    return (
-        Deliverable.objects.select_related("lead_group")
-        .prefetch_related("contributing_groups", "activities", "outlook_items__group")
-        .get(pk=pk)
+def deliverables_for_page() -> QuerySet[Deliverable]:
+    """Deliverables with what their page shows, fetched up front."""
+    return Deliverable.objects.select_related("lead_group").prefetch_related(
+        "contributing_groups", "activities", "outlook_items__group"
     )
 
 

@@ -156,8 +156,7 @@ def deliverable_export(request: HttpRequest) -> HttpResponse:
 
 
 def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    deliverable = get_object_or_404(Deliverable.objects.select_related("lead_group"), pk=pk)
-    deliverable = deliverable_selectors.deliverable_for_page(pk=pk)
+    deliverable = get_object_or_404(deliverable_selectors.deliverables_for_page(), pk=pk)
     moves = allowed_moves(deliverable=deliverable, user=request.user)
     context = {
         "deliverable": deliverable,
@@ -205,7 +204,7 @@ def deliverable_progress(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "web/deliverable_detail.html",
         {
-            "deliverable": deliverable_selectors.deliverable_for_page(pk=pk),
+            "deliverable": get_object_or_404(deliverable_selectors.deliverables_for_page(), pk=pk),
             "progress_form": form,
             "may_edit": True,
             "moves": [],

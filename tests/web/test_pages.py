@@ -392,3 +392,8 @@ def test_no_page_loads_an_asset_from_another_site(client, cast, url):
     html = page(client, cast.reader, url)
     external = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
     assert [u for u in external if not u.startswith("http://testserver")] == []
+
+
+def test_an_unknown_deliverable_is_404(client, cast):
+    client.force_login(cast.reader)
+    assert client.get("/deliverables/999999/").status_code == 404
