@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint check lock run worker beat clean
+.PHONY: demo test lint check audit lock run worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ lint: $(VENV)/.dev
 check: $(VENV)/.dev
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py check
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py makemigrations --check --dry-run
+
+## audit: known vulnerabilities in every locked dependency (pip-audit, asks PyPI); --strict
+## fails when a package could not be checked, so a silent skip never passes for a clean audit
+audit: $(VENV)/.dev
+	$(BIN)/pip-audit --strict --require-hashes --disable-pip --progress-spinner off \
+		-r requirements-dev.lock
 
 ## lock: re-resolve pyproject.toml into the two lock files (after changing a dependency)
 lock: $(VENV)/.dev

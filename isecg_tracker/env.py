@@ -98,3 +98,18 @@ def env_int(name: str, *, default: int) -> int:
         raise ImproperlyConfigured(
             f"{name}={raw!r} is not a whole number; e.g. {name}={default}"
         ) from None
+
+
+def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """The header a TLS-terminating proxy sets to say the client used HTTPS, e.g.
+    X-Forwarded-Proto. Only trust it when the proxy always sets (and overwrites) it."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header = raw.split(":", 1)[0].strip()
+    if not header or not all(c.isalnum() or c == "-" for c in header):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a header name; e.g. {name}=X-Forwarded-Proto, or leave "
+            "it unset when no proxy terminates HTTPS in front of the app."
+        )
+    return "HTTP_" + header.upper().replace("-", "_"), "https"

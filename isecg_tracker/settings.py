@@ -5,14 +5,26 @@ REDIS_URL      unset: Celery tasks run in-process; set: a real worker runs them
 SECRET_KEY     required unless DEBUG is on
 DEBUG          off unless 1/true/yes/on
 ALLOWED_HOSTS  comma-separated; default localhost names
+
+With DEBUG off the app expects HTTPS (redirect, secure cookies, HSTS); see the security section.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
-from .env import env_bool, env_database, env_int, env_list, env_redis_url, env_secret_key
+from .env import (
+    env_bool,
+    env_database,
+    env_int,
+    env_list,
+    env_proxy_ssl_header,
+    env_redis_url,
+    env_secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,6 +46,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
+    "axes",
     "apps.core",
     "apps.agencies",
     "apps.groups",
@@ -47,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -59,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Records the signed-in user on every history row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a sign-in refused for too many failures into the lockout page (last, as axes asks).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "isecg_tracker.urls"
@@ -85,12 +102,70 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# At least 12 characters (OWASP ASVS 4.0, 2.1.1), not a common or all-numeric password, not
+# close to the username or name.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# -- Security ------------------------------------------------------------------------------------
+# With DEBUG off the app is served over HTTPS: http is redirected, cookies are sent over HTTPS
+# only, and browsers are told to use HTTPS for a year (HSTS). Behind a proxy that terminates
+# HTTPS, SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto says which requests came over HTTPS.
+# SECURE_SSL_REDIRECT=0 serves plain http (a local test of the production set-up, or a proxy
+# that redirects itself); SECURE_COOKIES=0 lets cookies travel over plain http too.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Health and liveness probes of load balancers come over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+X_FRAME_OPTIONS = "DENY"
+# Only the app's own scripts, styles and images: no inline script or style, nothing from other
+# sites, no framing (the report preview sets its own sandboxed policy).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+
+# Client addresses: REMOTE_ADDR, or behind N trusted proxies (TRUSTED_PROXIES=N) the address
+# the outermost of them saw, from X-Forwarded-For. Used by the login lockout and API throttles.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", default=0)
+
+# Sign-in attempts (the login page, the admin's and the API token endpoint) are counted in the
+# database, so every worker sees them: 10 failures for one account, or from one address, are
+# allowed; the 11th locks signing in for 15 minutes (the API's throttles answer first on the
+# token endpoint: 10 a minute per address). A success clears the count.
+AUTHENTICATION_BACKENDS = [
+    "apps.accounts.backends.SignInLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 11
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.locked_out_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -111,6 +186,8 @@ MEDIA_ROOT = BASE_DIR / "media"
 
 # Change reasons carry objections and return comments: longer than the default 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# The admin shows past versions but never restores one: a restore would bypass the workflow.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # The REST API (apps/api): session auth for the browser, tokens for scripts.
 REST_FRAMEWORK = {
@@ -120,12 +197,17 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "apps.api.renderers.StrictBrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     # One JSON error shape: {"detail", "code"}, plus "fields" (400) or "state"/"allowed" (409).
     "EXCEPTION_HANDLER": "apps.api.errors.api_exception_handler",
     # Getting a token tries a password: per client address, and per account named.
     "DEFAULT_THROTTLE_RATES": {"auth": "10/minute", "auth_username": "20/hour"},
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -173,6 +255,19 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ISECG tracker <norepl
 # Celery: with no broker configured, tasks run in-process so the embedded default needs no server.
 REDIS_URL = env_redis_url("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+
+# The cache holds the API's throttle counters: shared by every worker through Redis when
+# REDIS_URL is set (CACHE_URL names another Redis database for it), else per process.
+CACHE_URL = env_redis_url("CACHE_URL") or REDIS_URL
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": "isecg",
+    }
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -181,6 +276,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Redis hands an unacknowledged task (its worker died mid-task) to another worker only after
+# this many seconds; longer than any draft takes, so a live task is never run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
+# Annual report drafts stuck queued or running (apps.reports.services.report_drafts_sweep).
+REPORT_DRAFT_SWEEP_MINUTES = 5
+REPORT_DRAFT_STALE_SECONDS = env_int("REPORT_DRAFT_STALE_SECONDS", default=600)
+REPORT_DRAFT_GIVE_UP_SECONDS = env_int("REPORT_DRAFT_GIVE_UP_SECONDS", default=24 * 3600)
+REPORT_DRAFT_MAX_ATTEMPTS = 5
 CELERY_BEAT_SCHEDULE = {
     # The silence procedure: a round whose deadline has passed closes without waiting for anyone.
     "close-expired-consensus-rounds": {
@@ -190,6 +295,11 @@ CELERY_BEAT_SCHEDULE = {
     "remind-delegates-of-deadlines": {
         "task": "apps.plenary.tasks.send_deadline_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Drafts left queued while Redis was down, or running on a worker that died, go again.
+    "sweep-stalled-report-drafts": {
+        "task": "apps.reports.tasks.sweep_report_drafts",
+        "schedule": REPORT_DRAFT_SWEEP_MINUTES * 60,
     },
     # Every January, a first draft of last year's annual report for the secretariat to edit.
     "draft-previous-year-annual-report": {
@@ -203,5 +313,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from apps.core.views import healthz
+from apps.core.views import healthz, livez
+
+# A plain page, or JSON under /api/, never a traceback; 503 while the database is down.
+handler500 = "apps.web.errors.server_error"
 
 admin.site.site_header = "ISECG deliverables tracker"
 admin.site.site_title = "ISECG tracker"
@@ -13,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
 ]

@@ -746,6 +746,7 @@ class ReportDraftSerializer(ReadSerializer):
             "checksum",
             "checklist_items",
             "error",
+            "waiting_reason",
             "created_at",
             "started_at",
             "finished_at",

@@ -37,6 +37,7 @@ from rest_framework.views import APIView
 from apps.accounts import permissions
 from apps.agencies.models import Agency
 from apps.core.errors import ApplicationError
+from apps.core.history import history_entries, history_records
 from apps.deliverables.models import Activity, Deliverable
 from apps.deliverables.services import (
     allowed_moves,
@@ -148,8 +149,8 @@ class RecordViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         obj = self.get_object()
-        page = self.paginate_queryset(selectors.history_records(obj))
-        entries = selectors.history_entries(obj, page)
+        page = self.paginate_queryset(history_records(obj))
+        entries = history_entries(obj, page)
         data = s.HistoryEntrySerializer(entries, many=True, context={"request": request}).data
         return self.get_paginated_response(data)
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.accounts import permissions
@@ -7,7 +8,8 @@ from apps.accounts import permissions
 class RecordAdmin(SimpleHistoryAdmin):
     """The admin asks the one permissions module, like every other interface.
 
-    Business records are never hard-deleted: they are withdrawn, ended or closed instead.
+    Business records are never hard-deleted: they are withdrawn, ended or closed instead. Their
+    history is shown, never edited or restored.
     """
 
     actions = None
@@ -26,6 +28,13 @@ class RecordAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # SIMPLE_HISTORY_REVERT_DISABLED only hides the button: a posted form would still
+        # restore the old version, state and all, around the workflow.
+        if request.method != "GET":
+            raise PermissionDenied("Past versions are shown, never restored.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change) -> None:
         obj._change_reason = "Edited in the admin" if change else "Added in the admin"

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
 from .health import service_health
@@ -12,3 +12,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     report = service_health()
     healthy = all(status in {"ok", "not configured"} for status in report.values())
     return JsonResponse(report, status=200 if healthy else 503)
+
+
+@login_not_required
+@require_GET
+def livez(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. Touches nothing else (also the floor of the benchmarks)."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -90,7 +90,19 @@ class Deliverable(SourcedModel):
                 violation_error_message="A published deliverable needs its publication date.",
             ),
         ]
-        indexes = [models.Index(fields=["state"]), models.Index(fields=["published_on"])]
+        indexes = [
+            # A state's deliverables, by target date or by last update (lists, home pages).
+            models.Index(fields=["state", "target_date"], name="deliverable_state_target"),
+            models.Index(fields=["state", "-updated_at"], name="deliverable_state_recent"),
+            models.Index(fields=["published_on"]),
+            models.Index(fields=["target_date"]),
+            # The deliverables list's default order: most recently updated first.
+            models.Index(fields=["-updated_at", "id"], name="deliverable_recent_first"),
+            # Counts per group and state (charts), a group's deliverables (home pages).
+            models.Index(fields=["lead_group", "state"], name="deliverable_group_state"),
+            # A group's deliverables by target date (co-chairs' home pages).
+            models.Index(fields=["lead_group", "target_date"], name="deliverable_group_target"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.edition})" if self.edition else self.title

@@ -3,7 +3,10 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
+
+from apps.groups.models import WorkingGroup
 
 from .models import Deliverable, DeliverableState
 
@@ -103,16 +106,25 @@ def returned_deliverables(*, group_ids: set[int], since: datetime.date):
 
 
 def state_counts_by_group() -> dict[str, dict[str, int]]:
-    """{group acronym: {state: count}} for the status overview chart, in one query."""
-    rows = (
-        Deliverable.objects.values("lead_group__acronym", "state")
-        .annotate(n=Count("pk"))
-        .order_by("lead_group__acronym")
-    )
-    counts: dict[str, dict[str, int]] = {}
-    for row in rows:
-        counts.setdefault(row["lead_group__acronym"], {})[row["state"]] = row["n"]
-    return counts
+    """{group acronym: {state: count}} for the status overview chart.
+
+    Counting reads every deliverable, so the counts are cached under the newest update time and
+    the highest id: every change to a deliverable is a save that moves one of them (records are
+    never deleted), so a cached count is never stale. Two small queries on a cache hit.
+    """
+    stamp = Deliverable.objects.aggregate(latest=Max("updated_at"), last=Max("pk"))
+    latest = stamp["latest"].timestamp() if stamp["latest"] else 0
+    key = f"deliverable-state-counts:{latest}:{stamp['last']}"
+    by_group_id = cache.get(key)
+    if by_group_id is None:
+        by_group_id = {}
+        rows = Deliverable.objects.values_list("lead_group_id", "state").annotate(n=Count("pk"))
+        for group_id, state, n in rows.order_by():
+            by_group_id.setdefault(group_id, {})[state] = n
+        cache.set(key, by_group_id, timeout=24 * 3600)
+    # Acronyms are read fresh: a renamed group is shown under its new name at once.
+    acronyms = dict(WorkingGroup.objects.filter(pk__in=by_group_id).values_list("pk", "acronym"))
+    return {acronyms[group_id]: states for group_id, states in by_group_id.items()}
 
 
 def deliverables_of_year(*, year: int) -> QuerySet[Deliverable]:
@@ -120,33 +132,10 @@ def deliverables_of_year(*, year: int) -> QuerySet[Deliverable]:
     return (
         Deliverable.objects.filter(Q(target_date__year=year) | Q(published_on__year=year))
         .select_related("lead_group")
-        .order_by("lead_group__acronym", "target_date", "published_on")
+        .order_by("lead_group__acronym", "target_date", "published_on", "pk")
     )
 
 
 def recent_changes(*, limit: int = 12):
     """The latest changes to deliverables, whoever made them."""
     return Deliverable.history.select_related("history_user").order_by("-history_date")[:limit]
-
-
-def deliverable_timeline(*, deliverable: Deliverable) -> list[dict]:
-    """Each history row of a deliverable: who, when, why, and what changed from what to what."""
-    records = list(
-        deliverable.history.select_related("history_user").order_by("history_date", "history_id")
-    )
-    timeline = []
-    previous = None
-    for record in records:
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, foreign_keys_are_objs=False)
-            hidden = {"version", "updated_at"}
-            changes = [
-                {"field": change.field, "old": change.old, "new": change.new}
-                for change in delta.changes
-                if change.field not in hidden
-            ]
-        timeline.append({"record": record, "changes": changes})
-        previous = record
-    timeline.reverse()
-    return timeline

@@ -117,7 +117,10 @@ class ConsensusRound(models.Model):
                 name="round_outcome_matches_state",
             ),
         ]
-        indexes = [models.Index(fields=["state", "deadline"])]
+        indexes = [
+            models.Index(fields=["state", "deadline"]),
+            models.Index(fields=["-opened_at", "-id"], name="round_latest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"Consensus round #{self.pk} on {self.deliverable}"

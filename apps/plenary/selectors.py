@@ -3,6 +3,8 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import ConsensusRound, Position
@@ -48,7 +50,7 @@ def round_facts(*, round: ConsensusRound, today: datetime.date | None = None) ->
     today = today or timezone.localdate()
     eligible = list(round.eligible_agencies.order_by("country", "name"))
     by_agency: dict[int, list[Position]] = {}
-    for position in round.positions.select_related("recorded_by").order_by(
+    for position in round.positions.select_related("recorded_by", "agency").order_by(
         "agency_id", "-recorded_at", "-id"
     ):
         by_agency.setdefault(position.agency_id, []).append(position)
@@ -79,28 +81,49 @@ def round_facts(*, round: ConsensusRound, today: datetime.date | None = None) ->
 
 def rounds_awaiting(*, agency_ids: set[int]):
     """Open rounds in which one of these agencies is eligible and has not yet answered."""
-    answered = Position.objects.filter(agency_id__in=agency_ids).values("round_id")
+    eligible = ConsensusRound.eligible_agencies.through.objects.filter(
+        consensusround_id=OuterRef("pk"), agency_id__in=agency_ids
+    )
+    answered = Position.objects.filter(round_id=OuterRef("pk"), agency_id__in=agency_ids)
     return (
-        ConsensusRound.objects.filter(
-            state=ConsensusRound.State.OPEN, eligible_agencies__in=agency_ids
-        )
-        .exclude(pk__in=answered)
+        ConsensusRound.objects.filter(state=ConsensusRound.State.OPEN)
+        .filter(Exists(eligible))
+        .exclude(Exists(answered))
         .select_related("deliverable__lead_group")
-        .distinct()
-        .order_by("deadline")
+        .order_by("deadline", "pk")
     )
 
 
 def open_rounds():
-    """Every open round, soonest deadline first, with how many eligible agencies have answered."""
-    from django.db.models import Count
+    """Every open round, soonest deadline first, with how many eligible agencies have answered.
 
+    The counts are subqueries per round: counting over a join of agencies and positions would
+    multiply the rows of both.
+    """
+    eligible = (
+        ConsensusRound.eligible_agencies.through.objects.filter(consensusround_id=OuterRef("pk"))
+        .values("consensusround_id")
+        .annotate(n=Count("agency_id"))
+        .values("n")
+    )
+    answered = (
+        Position.objects.filter(round_id=OuterRef("pk"))
+        .order_by()  # the default ordering would join the round table in again
+        .values("round_id")
+        .annotate(n=Count("agency_id", distinct=True))
+        .values("n")
+    )
     return (
         ConsensusRound.objects.filter(state=ConsensusRound.State.OPEN)
         .select_related("deliverable__lead_group")
         .annotate(
-            eligible_count=Count("eligible_agencies", distinct=True),
-            answered_count=Count("positions__agency", distinct=True),
+            eligible_count=Coalesce(Subquery(eligible), 0),
+            answered_count=Coalesce(Subquery(answered), 0),
         )
-        .order_by("deadline")
+        .order_by("deadline", "pk")
     )
+
+
+def rounds_ready_to_close(*, today: datetime.date):
+    """Open rounds the secretariat may close now: deadline passed, or every agency answered."""
+    return open_rounds().filter(Q(deadline__lt=today) | Q(answered_count__gte=F("eligible_count")))

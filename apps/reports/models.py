@@ -41,6 +41,17 @@ class ReportDraft(models.Model):
     # Runs started for this draft: a redelivered task starts a new attempt and the older one,
     # should it still be alive, finds itself superseded and writes nothing.
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When the broker last accepted the task; blank while it has never been handed over (the
+    # queue was unreachable): the sweeper hands those over as soon as the queue is back.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    requeues = models.PositiveSmallIntegerField(
+        default=0, help_text="Times the sweeper queued the draft again after it stalled."
+    )
+    waiting_reason = models.TextField(
+        blank=True,
+        help_text="Why a queued draft has not started yet (e.g. the task queue is unreachable), "
+        "and what happens next. Empty once a worker takes it.",
+    )
     docx = models.FileField("DOCX", max_length=300, blank=True)
     html = models.FileField("HTML preview", max_length=300, blank=True)
     checksum = models.CharField(

@@ -23,6 +23,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.db.models import Max
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 
 from apps.accounts import permissions
 from apps.core.errors import ApplicationError
@@ -99,7 +100,7 @@ def report_draft_request(*, year: int, actor, origin: str | None = None) -> Repo
                 draft._history_user = actor
                 draft._change_reason = f"Requested by {who}"
                 draft.save()
-                transaction.on_commit(partial(_queue, draft.pk))
+                transaction.on_commit(partial(_queue, draft.pk, draft))
             return draft
         except IntegrityError:
             if attempt == VERSION_ATTEMPTS - 1:
@@ -115,20 +116,144 @@ def _latest_version(year: int) -> int:
     return ReportDraft.objects.filter(year=year).aggregate(v=Max("version"))["v"] or 0
 
 
-def _queue(draft_id: int) -> None:
+QUEUE_UNREACHABLE = (
+    "The task queue (Redis) cannot be reached right now, so no worker has this draft yet. "
+    "The request is kept: it is queued automatically as soon as the queue is back (checked "
+    "every {minutes} minutes), and drafted then. If this lasts, check that Redis is running "
+    "at REDIS_URL."
+)
+
+# What a broker outage raises: kombu's error when publishing, redis-py's when the result
+# backend subscribes, a socket error when neither wrapped it.
+_BROKER_ERRORS = (BrokerError, RedisError, ConnectionError, TimeoutError)
+
+
+def _queue(draft_id: int, requested: ReportDraft | None = None) -> bool:
+    """Hand the draft to the broker; when it is unreachable, keep the draft queued and say so.
+
+    `requested` (the caller's copy) gets the waiting reason too, so the web page, the API and
+    the command can tell the person at once. True when the broker took the task.
+    """
     from .tasks import draft_annual_report
 
     try:
-        draft_annual_report.delay(draft_id)
-    except BrokerError as exc:
-        logger.exception("Could not queue report draft #%s", draft_id)
-        _fail(
-            draft_id,
-            attempt=None,
-            message=f"The task queue could not be reached ({exc}). Check that Redis is running "
-            "at REDIS_URL and that a Celery worker is started (make worker), then draft the "
-            "year again.",
+        try:
+            draft_annual_report.delay(draft_id)
+        except RuntimeError as exc:  # celery's "retry limit exceeded" around a Redis error
+            if isinstance(exc.__cause__, _BROKER_ERRORS):
+                raise exc.__cause__ from exc
+            raise
+    except _BROKER_ERRORS:
+        logger.exception("Could not queue report draft #%s; the sweeper will retry", draft_id)
+        reason = QUEUE_UNREACHABLE.format(minutes=settings.REPORT_DRAFT_SWEEP_MINUTES)
+        with transaction.atomic():
+            draft = ReportDraft.objects.select_for_update().get(pk=draft_id)
+            if draft.state == ReportDraft.State.QUEUED and draft.waiting_reason != reason:
+                draft.waiting_reason = reason
+                draft._change_reason = "Waiting: the task queue could not be reached"
+                draft.save()
+        if requested is not None:
+            requested.waiting_reason = reason
+        return False
+    with transaction.atomic():
+        draft = ReportDraft.objects.select_for_update().get(pk=draft_id)
+        draft.queued_at = timezone.now()
+        if draft.waiting_reason:
+            draft.waiting_reason = ""
+            draft._change_reason = "Queued: the task queue is reachable again"
+            draft.save()
+        else:
+            # Bookkeeping of the queue, not a change anyone made: no history row.
+            ReportDraft.objects.filter(pk=draft_id).update(queued_at=draft.queued_at)
+    if requested is not None:
+        requested.waiting_reason = ""
+    return True
+
+
+@dataclass
+class SweepResult:
+    queued: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    still_waiting: list[int] = field(default_factory=list)
+
+
+def report_drafts_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
+    """Nothing stays queued or running forever: hand stalled drafts to the queue again, or
+    fail them with the reason once they have waited or been interrupted too long.
+
+    Who: the beat job (tasks.sweep_report_drafts) and operators (manage.py sweep_report_drafts).
+    A queued draft the broker never took is handed over at once; one the broker took but no
+    worker started within REPORT_DRAFT_STALE_SECONDS (its message was lost, e.g. Redis
+    restarted without persistence) is queued again; so is a running one whose worker died
+    without the broker redelivering it. The drafting task's takeover rule makes a duplicate
+    message harmless: a draft is still finished exactly once.
+    """
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.REPORT_DRAFT_STALE_SECONDS)
+    too_old = now - datetime.timedelta(seconds=settings.REPORT_DRAFT_GIVE_UP_SECONDS)
+    result = SweepResult()
+    pending = ReportDraft.objects.filter(
+        state__in=[ReportDraft.State.QUEUED, ReportDraft.State.RUNNING]
+    ).values_list("pk", flat=True)
+    for pk in list(pending):
+        with transaction.atomic():
+            # A draft a worker is saving right now is skipped: the next sweep sees its outcome.
+            draft = ReportDraft.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if draft is None or draft.state not in (
+                ReportDraft.State.QUEUED,
+                ReportDraft.State.RUNNING,
+            ):
+                continue
+            why = _give_up_reason(draft, too_old=too_old)
+            if why:
+                draft.state = ReportDraft.State.FAILED
+                draft.error = why
+                draft.waiting_reason = ""
+                draft.finished_at = now
+                draft._change_reason = f"Failed: {why}"
+                draft.save()
+                result.failed.append(pk)
+                continue
+            if draft.state == ReportDraft.State.QUEUED:
+                due = draft.queued_at is None or draft.queued_at < stale
+            else:
+                # Last sign of life: the run's start, or the sweeper's own last hand-over.
+                signs = [sign for sign in (draft.started_at, draft.queued_at) if sign]
+                due = max(signs, default=draft.created_at) < stale
+            if not due:
+                continue
+            if draft.queued_at is not None:
+                draft.requeues += 1
+                draft._change_reason = f"Queued again by the sweeper ({draft.requeues}): " + (
+                    "no worker had started it"
+                    if draft.state == ReportDraft.State.QUEUED
+                    else "its worker stopped mid-draft"
+                )
+                draft.save()
+        if _queue(pk):
+            result.queued.append(pk)
+        else:
+            result.still_waiting.append(pk)
+    return result
+
+
+def _give_up_reason(draft: ReportDraft, *, too_old: datetime.datetime) -> str:
+    hours = settings.REPORT_DRAFT_GIVE_UP_SECONDS / 3600
+    again = f"Draft {draft.year} again once the cause is fixed."
+    if draft.attempts >= settings.REPORT_DRAFT_MAX_ATTEMPTS:
+        return (
+            f"Drafting was interrupted {draft.attempts} times (the worker stopped each time, "
+            "e.g. killed for lack of memory or restarted mid-draft). Check the worker's log "
+            f"and its memory limit. {again}"
         )
+    if draft.created_at < too_old:
+        waited = "never reached the task queue" if draft.queued_at is None else "was not drafted"
+        return (
+            f"The request {waited} within {hours:g} hours: Redis or the Celery workers were "
+            f"unavailable all that time. Check REDIS_URL and that a worker runs (make worker). "
+            f"{again}"
+        )
+    return ""
 
 
 def annual_report_draft_scheduled(*, today: datetime.date | None = None) -> ReportDraft:
@@ -220,6 +345,7 @@ def _claim(draft_id: int) -> tuple[ReportDraft, int | None]:
         draft.state = ReportDraft.State.RUNNING
         draft.percent = 0
         draft.current_section = ""
+        draft.waiting_reason = ""
         draft.started_at = timezone.now()
         draft._change_reason = (
             f"Drafting restarted (attempt {draft.attempts}): the previous run was interrupted"
@@ -241,6 +367,12 @@ def _fail(draft_id: int, *, attempt: int | None, message: str) -> ReportDraft:
             draft._change_reason = f"Failed: {message}"[:100]
             draft.save()
     return draft
+
+
+def _remove_leftovers(final: Path) -> None:
+    """Temporary files of earlier attempts killed mid-write (SIGKILL skips their clean-up)."""
+    for leftover in final.parent.glob(f".{final.name}.*.part"):
+        leftover.unlink(missing_ok=True)
 
 
 @dataclass
@@ -310,6 +442,7 @@ class _Run:
             # never half of one.
             for temporary, name in ready:
                 os.replace(temporary, default_storage.path(name))
+                _remove_leftovers(Path(default_storage.path(name)))
             draft.docx.name, draft.html.name = ready[0][1], ready[1][1]
             draft.checksum = checksum
             draft.checklist_items = len(report.checklist)

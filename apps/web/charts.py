@@ -1,6 +1,7 @@
 """Geometry for the server-rendered SVG pictures; the templates draw them."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from apps.deliverables.models import DeliverableState
@@ -56,6 +57,8 @@ def status_by_group(counts: dict[str, dict[str, int]]) -> dict:
                 x += width
         bars.append(Bar(group, sum(states.values()), index * (BAR_HEIGHT + GAP), tuple(segments)))
     return {
+        # The picture is a function of the counts alone: the rendered SVG is cached under this.
+        "fingerprint": hashlib.sha256(repr(sorted(counts.items())).encode()).hexdigest(),
         "bars": bars,
         "width": CHART_WIDTH,
         "height": max(len(bars) * (BAR_HEIGHT + GAP), BAR_HEIGHT),

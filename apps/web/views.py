@@ -9,12 +9,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from apps.accounts import permissions
 from apps.agencies.models import Agency
 from apps.agencies.selectors import members_on
 from apps.core.errors import ApplicationError
+from apps.core.history import HIDDEN_HISTORY_FIELDS, history_entries, history_records
 from apps.deliverables import selectors as deliverable_selectors
 from apps.deliverables.models import Deliverable
 from apps.deliverables.services import (
@@ -63,36 +65,50 @@ def refused(request: HttpRequest, error: ApplicationError, *, back: str) -> Http
 # -- home --------------------------------------------------------------------------------------
 
 
+HOME_LIST_LIMIT = 10  # each list on a home page shows this many, then links to the whole list
+
+
+def _first(queryset) -> dict:
+    """The first HOME_LIST_LIMIT rows of a list and how many there are in all."""
+    return {"rows": list(queryset[:HOME_LIST_LIMIT]), "total": queryset.count()}
+
+
 def home(request: HttpRequest) -> HttpResponse:
     user, today = request.user, timezone.localdate()
     group_ids = permissions.cochaired_group_ids(user)
     agency_ids = permissions.delegate_agency_ids(user)
+    cochair_groups = list(WorkingGroup.objects.filter(pk__in=group_ids))
     context = {
         "today": today,
         "recent": deliverable_selectors.recent_changes(),
-        "cochair_groups": WorkingGroup.objects.filter(pk__in=group_ids),
+        "cochair_groups": cochair_groups,
+        "limit": HOME_LIST_LIMIT,
     }
     if group_ids:
         context |= {
-            "my_deliverables": deliverable_selectors.deliverables_of_groups(group_ids=group_ids),
-            "due_soon": deliverable_selectors.deliverables_due(group_ids=group_ids, today=today),
+            "my_deliverables": _first(
+                deliverable_selectors.deliverables_of_groups(group_ids=group_ids)
+            ),
+            "my_groups_query": "&".join(f"group={g.acronym}" for g in cochair_groups[:1]),
+            "due_soon": _first(
+                deliverable_selectors.deliverables_due(group_ids=group_ids, today=today)
+            ),
             "returned": deliverable_selectors.returned_deliverables(
                 group_ids=group_ids, since=today - datetime.timedelta(days=180)
-            ),
+            )[:HOME_LIST_LIMIT],
         }
     if agency_ids:
-        context["awaiting"] = plenary_selectors.rounds_awaiting(agency_ids=agency_ids)
+        context["awaiting"] = _first(plenary_selectors.rounds_awaiting(agency_ids=agency_ids))
         context["my_agencies"] = Agency.objects.filter(pk__in=agency_ids)
     if permissions.is_secretariat(user):
-        rounds = list(plenary_selectors.open_rounds())
         context |= {
-            "to_open": deliverable_selectors.deliverables_filtered(
-                deliverable_selectors.DeliverableFilter(state="submitted", sort="target")
+            "to_open": _first(
+                deliverable_selectors.deliverables_filtered(
+                    deliverable_selectors.DeliverableFilter(state="submitted", sort="target")
+                )
             ),
-            "closing_soon": [r for r in rounds if r.deadline >= today],
-            "ready_to_close": [
-                r for r in rounds if r.deadline < today or r.answered_count >= r.eligible_count
-            ],
+            "closing_soon": _first(plenary_selectors.open_rounds().filter(deadline__gte=today)),
+            "ready_to_close": _first(plenary_selectors.rounds_ready_to_close(today=today)),
             "is_secretariat": True,
             "report_drafts": ReportDraft.objects.order_by("-created_at")[:5],
         }
@@ -112,9 +128,29 @@ def _filters(
     return form, deliverable_selectors.DeliverableFilter()
 
 
+class SearchPaginator(Paginator):
+    """Counts a search's matches up to CAP and no further: a broad word would otherwise make
+    every search count a large share of the record."""
+
+    CAP = 500
+
+    @cached_property
+    def matches(self) -> int:
+        return self.object_list[: self.CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.matches, self.CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self.matches > self.CAP
+
+
 def deliverable_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    page = Paginator(deliverable_selectors.deliverables_filtered(filters), 25).get_page(
+    paginator_class = SearchPaginator if filters.q else Paginator
+    page = paginator_class(deliverable_selectors.deliverables_filtered(filters), 25).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -155,6 +191,18 @@ def deliverable_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+HISTORY_PAGE_SIZE = 25
+
+
+def _timeline(request: HttpRequest, deliverable: Deliverable) -> dict:
+    """A page of the deliverable's history, newest first: a history only grows."""
+    page = Paginator(history_records(deliverable), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("history_page")
+    )
+    hidden = HIDDEN_HISTORY_FIELDS | {"version"}
+    return {"history_page": page, "timeline": history_entries(deliverable, page, hidden=hidden)}
+
+
 def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deliverable = get_object_or_404(deliverable_selectors.deliverables_for_page(), pk=pk)
     moves = allowed_moves(deliverable=deliverable, user=request.user)
@@ -168,7 +216,7 @@ def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
             instance=deliverable, initial={"seen_version": deliverable.version}
         ),
         "open_round_form": OpenRoundForm(),
-        "timeline": deliverable_selectors.deliverable_timeline(deliverable=deliverable),
+        **_timeline(request, deliverable),
         "rounds": deliverable.consensus_rounds.select_related("opened_by"),
     }
     return render(request, "web/deliverable_detail.html", context)
@@ -208,7 +256,7 @@ def deliverable_progress(request: HttpRequest, pk: int) -> HttpResponse:
             "progress_form": form,
             "may_edit": True,
             "moves": [],
-            "timeline": deliverable_selectors.deliverable_timeline(deliverable=deliverable),
+            **_timeline(request, deliverable),
             "rounds": deliverable.consensus_rounds.all(),
         },
         status=400,
@@ -368,11 +416,27 @@ def group_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+OUTLOOK_YEARS_SHOWN = 3
+
+
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(
         WorkingGroup.objects.select_related("successor", "status_change"), pk=pk
     )
-    items = OutlookItem.objects.filter(group=group).order_by("-year", "position")
+    # The outlook of a few years at a time: a group's outlook grows every year.
+    outlook_years = list(
+        OutlookItem.objects.filter(group=group)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    try:
+        shown_years = [int(request.GET["outlook_year"])]
+    except (KeyError, ValueError):
+        shown_years = outlook_years[:OUTLOOK_YEARS_SHOWN]
+    items = OutlookItem.objects.filter(group=group, year__in=shown_years).order_by(
+        "-year", "position"
+    )
     may_edit = permissions.is_cochair_of(request.user, group.pk) or permissions.is_secretariat(
         request.user
     )
@@ -389,8 +453,10 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
         "sub_teams": group.sub_teams.all(),
         "predecessors": group.predecessors.select_related("status_change"),
-        "deliverables": group.led_deliverables.order_by("-updated_at"),
+        "deliverables": _first(group.led_deliverables.order_by("-updated_at", "pk")),
         "years": years,
+        "outlook_years": outlook_years,
+        "shown_years": shown_years,
         "may_edit": may_edit,
         "new_item_form": NewOutlookItemForm(initial={"year": timezone.localdate().year + 1}),
     }
@@ -460,15 +526,17 @@ def overview(request: HttpRequest) -> HttpResponse:
     except ValueError:
         year = timezone.localdate().year
     year = min(max(year, 2007), 2100)
+    page = Paginator(deliverable_selectors.deliverables_of_year(year=year), 25).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "web/overview.html",
         {
             "year": year,
             "status_chart": charts.status_by_group(deliverable_selectors.state_counts_by_group()),
-            "timeline": charts.year_timeline(
-                year, deliverable_selectors.deliverables_of_year(year=year)
-            ),
+            "timeline": charts.year_timeline(year, page),
+            "page": page,
         },
     )
 
@@ -499,7 +567,10 @@ def report_request(request: HttpRequest) -> HttpResponse:
         draft = report_draft_request(year=form.cleaned_data["year"], actor=request.user)
     except ApplicationError as error:
         return refused(request, error, back=reverse("web:reports"))
-    messages.success(request, f"Draft v{draft.version} of the {draft.year} report requested.")
+    if draft.waiting_reason:  # kept, but the task queue is down: say so, not "requested"
+        messages.warning(request, f"Draft v{draft.version} of {draft.year}: {draft.waiting_reason}")
+    else:
+        messages.success(request, f"Draft v{draft.version} of the {draft.year} report requested.")
     return redirect("web:report", pk=draft.pk)
 
 

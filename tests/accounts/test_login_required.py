@@ -20,6 +20,8 @@ def test_the_login_page_and_health_check_are_public(client):
     assert login.status_code == 200
     assert b'<label for="id_username">' in login.content
     assert client.get(reverse("healthz")).status_code == 200
+    live = client.get(reverse("livez"))
+    assert (live.status_code, live.content) == (200, b"ok")
 
 
 def test_signing_in_with_the_login_page(client, django_user_model):

@@ -262,7 +262,7 @@ def test_a_database_outage_is_left_to_the_task_to_retry(
     assert len(_files(media_root)) == 2
 
 
-def test_an_unreachable_broker_fails_the_request_with_what_to_start(cast, monkeypatch):
+def test_an_unreachable_broker_keeps_the_request_queued_and_says_so(cast, monkeypatch):
     from kombu.exceptions import OperationalError as BrokerError
 
     def no_broker(*args, **kwargs):
@@ -270,10 +270,14 @@ def test_an_unreachable_broker_fails_the_request_with_what_to_start(cast, monkey
 
     monkeypatch.setattr(tasks.draft_annual_report, "delay", no_broker)
     draft = report_draft_request(year=2025, actor=cast.secretariat)
-    services._queue(draft.pk)
+    assert services._queue(draft.pk, draft) is False
+    assert "The request is kept" in draft.waiting_reason  # the caller's copy, for the page
     draft.refresh_from_db()
-    assert draft.state == "failed"
-    assert "Check that Redis is running at REDIS_URL" in draft.error
+    assert (draft.state, draft.queued_at, draft.error) == ("queued", None, "")
+    assert "cannot be reached right now" in draft.waiting_reason
+    assert draft.history.first().history_change_reason == (
+        "Waiting: the task queue could not be reached"
+    )
 
 
 def test_an_unknown_draft_is_refused(db):

@@ -397,3 +397,60 @@ def test_no_page_loads_an_asset_from_another_site(client, cast, url):
 def test_an_unknown_deliverable_is_404(client, cast):
     client.force_login(cast.reader)
     assert client.get("/deliverables/999999/").status_code == 404
+
+
+class TestScaleLimits:
+    """Lists that would grow with the record show a bounded part and say how much there is."""
+
+    def test_a_broad_search_says_it_matched_more_than_it_counts(self, client, cast, monkeypatch):
+        from apps.web.views import SearchPaginator
+
+        monkeypatch.setattr(SearchPaginator, "CAP", 3)
+        for number in range(5):
+            cast.deliverable("drafting", title=f"Lunar study {number}")
+        html = page(client, cast.reader, "/deliverables/", q="lunar")
+        assert "More than 3 deliverables match: add words or filters" in html
+        assert html.count("Lunar study") == 3  # the first CAP matches can be paged through
+        narrow = page(client, cast.reader, "/deliverables/", q="study 4")
+        assert "1 deliverable ·" in narrow
+
+    def test_home_lists_show_ten_rows_their_total_and_a_link_to_all(self, client, cast):
+        for number in range(12):
+            cast.deliverable("submitted", title=f"Submitted paper {number:02d}")
+        html = page(client, cast.secretariat, "/")
+        shown = html.split('id="to-open"')[1].split('id="closing"')[0]
+        assert shown.count("Submitted paper") == 10
+        assert "10 of 12" in shown
+        assert 'href="/deliverables/?state=submitted&sort=target">see all 12' in shown
+
+    def test_the_deliverable_history_is_shown_a_page_at_a_time(self, client, cast):
+        from apps.deliverables.services import deliverable_update_progress
+
+        deliverable = cast.deliverable("drafting", title="Long-lived plan")
+        for percent in range(1, 31):
+            deliverable.refresh_from_db()
+            deliverable_update_progress(
+                deliverable=deliverable,
+                actor=cast.cochair_twg,
+                expected_version=deliverable.version,
+                reason=f"Step {percent}",
+                percent_complete=percent,
+            )
+        first = page(client, cast.reader, f"/deliverables/{deliverable.pk}/")
+        assert "Step 30" in first and "Step 5<" not in first
+        assert "Changes 1\u201325 of" in first and "older \u2192" in first
+        older = page(client, cast.reader, f"/deliverables/{deliverable.pk}/", history_page=2)
+        assert "Step 5" in older and "Step 30" not in older
+
+    def test_the_cached_status_chart_follows_every_change(self, client, cast):
+        from apps.deliverables.services import deliverable_transition
+
+        deliverable = cast.deliverable("drafting", title="Chart check")
+        assert "TWG: 1 drafting." in page(client, cast.reader, "/groups/")
+        deliverable_transition(
+            deliverable=deliverable, actor=cast.cochair_twg, to="wg_review", reason="Ready"
+        )
+        assert "TWG: 1 WG review." in page(client, cast.reader, "/groups/")
+        cast.deliverable("planned", title="Another", lead_group=cast.swg)
+        html = page(client, cast.reader, "/overview/")
+        assert "TWG: 1 WG review." in html and "SWG: 1 planned." in html

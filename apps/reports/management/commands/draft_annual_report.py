@@ -11,13 +11,16 @@ from apps.reports.signals import draft_progressed
 from apps.reports.tasks import draft_annual_report
 
 POLL_SECONDS = 0.25
+TEMPORARY_FAILURE = 75  # EX_TEMPFAIL: the request is kept, try again later
 
 
 class Command(BaseCommand):
     help = (
         "Draft the ISECG annual report for YEAR (the year's next version): queues the task, "
         "prints a line per section as it goes, then the paths of the DOCX and the HTML preview. "
-        "--no-wait prints the draft's id at once. With no broker configured the task runs here."
+        "--no-wait prints the draft's id at once. With no broker configured the task runs here. "
+        "Exits 75 when the task queue is unreachable: the draft is kept and drafted once it is "
+        "back."
     )
 
     def add_arguments(self, parser) -> None:
@@ -52,7 +55,16 @@ class Command(BaseCommand):
                 draft_progressed.disconnect(printer.on_progress)
         if options["no_wait"]:
             self.stdout.write(str(draft.pk))
+            if draft.waiting_reason:
+                self.stderr.write(draft.waiting_reason)
             return
+        if draft.waiting_reason:
+            # Kept, but no worker can have it: waiting here would only hide the outage.
+            raise CommandError(
+                f"Draft #{draft.pk} of {draft.year} (version {draft.version}) is kept queued. "
+                f"{draft.waiting_reason}",
+                returncode=TEMPORARY_FAILURE,
+            )
         if not in_process:
             self.stdout.write(f"Queued draft #{draft.pk}; waiting for a worker...")
             draft = self._wait(draft, printer, timeout=options["timeout"])

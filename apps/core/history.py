@@ -1,0 +1,151 @@
+"""A history page: who changed what, when, why, and from what to what.
+
+One place for the web pages and the API. A page of history rows costs a fixed number of
+queries, however long the history: the row before the page, one query per many-to-many field,
+and one per related model for the labels.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Model, Q, QuerySet
+
+HIDDEN_HISTORY_FIELDS = frozenset({"updated_at"})
+ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def history_records(obj: Model) -> QuerySet:
+    """The history rows of one object, newest first."""
+    return obj.history.select_related("history_user").order_by("-history_date", "-history_id")
+
+
+def _previous_record(obj: Model, record):
+    return (
+        obj.history.filter(
+            Q(history_date__lt=record.history_date)
+            | Q(history_date=record.history_date, history_id__lt=record.history_id)
+        )
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+
+
+def _m2m_values(record_model, records: list) -> dict[str, dict[int, list[int]]]:
+    """{m2m field: {history id: [related ids]}}: one query per many-to-many field."""
+    from simple_history.utils import get_m2m_reverse_field_name
+
+    values: dict[str, dict[int, list[int]]] = {}
+    for field in getattr(record_model, "_history_m2m_fields", []):
+        if not records:
+            break
+        through = getattr(records[0], field.name).model
+        related = get_m2m_reverse_field_name(field)
+        by_record: dict[int, list[int]] = defaultdict(list)
+        rows = through.objects.filter(history__in=[r.pk for r in records]).values_list(
+            "history_id", f"{related}_id"
+        )
+        for history_id, related_id in rows.order_by(f"{related}_id"):
+            by_record[history_id].append(related_id)
+        values[field.name] = by_record
+    return values
+
+
+def _labels(model_fields, records: list, m2m_values) -> dict:
+    """{(related model, pk): label} for every related object named in these records."""
+    wanted: dict[type, set] = defaultdict(set)
+    for field in model_fields:
+        if field.is_relation and field.many_to_one:
+            for record in records:
+                value = getattr(record, field.attname)
+                if value is not None:
+                    wanted[field.related_model].add(value)
+    for name, by_record in m2m_values.items():
+        model = next(f for f in model_fields if f.name == name).related_model
+        for ids in by_record.values():
+            wanted[model].update(ids)
+    labels = {}
+    for model, pks in wanted.items():
+        for obj in model._default_manager.filter(pk__in=pks):
+            labels[(model, obj.pk)] = str(obj)
+    return labels
+
+
+def _display(field, value, labels) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, list):
+        return ", ".join(_display(field, item, labels) for item in value)
+    if field.is_relation:
+        return labels.get((field.related_model, value), f"#{value} (since removed)")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _json_value(value):
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return value
+
+
+def history_entries(
+    obj: Model, records: list, *, hidden: frozenset[str] = HIDDEN_HISTORY_FIELDS
+) -> list[dict]:
+    """Who, when, why, and what changed from what to what, for a page of history rows (newest
+    first). Costs a fixed number of queries: the previous row, m2m rows, related labels."""
+    if not records:
+        return []
+    previous = _previous_record(obj, records[-1])
+    chain = [*records, previous] if previous else list(records)
+    model = type(obj)
+    fields = [
+        field
+        for field in model._meta.get_fields()
+        if getattr(field, "concrete", False)
+        and not field.auto_created
+        and field.name not in hidden
+        and (field.many_to_many or hasattr(records[0], field.attname))
+    ]
+    m2m = _m2m_values(type(records[0]), chain)
+    labels = _labels(fields, chain, m2m)
+
+    def value_of(record, field):
+        if field.many_to_many:
+            return m2m.get(field.name, {}).get(record.pk, [])
+        return _json_value(getattr(record, field.attname))
+
+    entries = []
+    for index, record in enumerate(records):
+        before = chain[index + 1] if index + 1 < len(chain) else None
+        changes = []
+        for field in fields:
+            if field.many_to_many and field.name not in m2m:
+                continue
+            new = value_of(record, field)
+            old = value_of(before, field) if before is not None else None
+            if before is None and new in (None, "", []):
+                continue
+            if before is not None and old == new:
+                continue
+            changes.append(
+                {
+                    "field": field.name,
+                    "old": old,
+                    "new": new,
+                    "old_display": _display(field, old, labels),
+                    "new_display": _display(field, new, labels),
+                }
+            )
+        entries.append(
+            {
+                "id": record.history_id,
+                "when": record.history_date,
+                "who": record.history_user,
+                "action": ACTIONS.get(record.history_type, "changed"),
+                "reason": record.history_change_reason,
+                "changes": changes,
+            }
+        )
+    return entries

@@ -1,0 +1,48 @@
+"""What a person (or a script) sees when the server fails: a plain page or the API's JSON
+shape, never a traceback. A database outage is a 503 that says to try again shortly; the
+app reconnects by itself (CONN_HEALTH_CHECKS) once the database is back.
+
+These views must not touch the database: the request may have failed because it is down.
+"""
+
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+
+UNAVAILABLE = (
+    "The database is unreachable for the moment (a restart or maintenance). Nothing you sent "
+    "was saved: try again in a minute."
+)
+FAILED = (
+    "Something went wrong on the server and your request was not completed; it has been "
+    "logged. Try again, and tell the secretariat if it keeps happening."
+)
+
+
+def _is_outage(exc: BaseException | None) -> bool:
+    # OperationalError/InterfaceError are the driver losing its server; other DatabaseErrors
+    # (an integrity violation, a bad query) are bugs and stay plain 500s.
+    while exc is not None:
+        if isinstance(exc, OperationalError | InterfaceError):
+            return True
+        if isinstance(exc, DatabaseError):
+            return False
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: called while the exception is being handled, so sys.exception() is it."""
+    outage = _is_outage(sys.exception())
+    status, message = (503, UNAVAILABLE) if outage else (500, FAILED)
+    if request.path.startswith("/api/") or request.path == "/healthz":
+        body = {"detail": message, "code": "unavailable" if outage else "server_error"}
+        response = JsonResponse(body, status=status)
+    else:
+        template = loader.get_template("503.html" if outage else "500.html")
+        response = HttpResponse(template.render({"message": message}), status=status)
+    if outage:
+        response["Retry-After"] = "30"
+    return response

@@ -1,0 +1,78 @@
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from apps.reports.models import ReportDraft
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords_and_fresh_throttles(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(cast):
+    """One object of every kind, the TWG's where a group owns it, so the SWG co-chair is an
+    outsider to every write."""
+    today = timezone.localdate()
+    meeting = factories.PlenaryMeetingFactory(host_agency=cast.agencies["JAXA"])
+    planned = cast.deliverable("planned", title="TWG roadmap")
+    submitted = cast.deliverable("submitted", title="TWG white paper")
+    in_consensus = cast.deliverable("in_consensus", title="TWG gap report")
+    round = factories.ConsensusRoundFactory(
+        deliverable=in_consensus,
+        opened_by=cast.secretariat,
+        opened_on=today,
+        deadline=today + datetime.timedelta(days=14),
+        meeting=meeting,
+    )
+    round.eligible_agencies.set(cast.agencies.values())
+    position = factories.PositionFactory(
+        round=round, agency=cast.agencies["ESA"], recorded_by=cast.delegates["ESA"]
+    )
+    # Its deadline has passed: the secretariat may close it.
+    expired_round = factories.ConsensusRoundFactory(
+        deliverable=cast.deliverable("in_consensus", title="TWG database"),
+        opened_by=cast.secretariat,
+        opened_on=today - datetime.timedelta(days=20),
+        deadline=today - datetime.timedelta(days=1),
+    )
+    expired_round.eligible_agencies.set(cast.agencies.values())
+    outlook = factories.OutlookItemFactory(group=cast.twg, year=today.year + 1)
+    activity = factories.ActivityFactory(group=cast.twg)
+    draft = ReportDraft.objects.create(
+        year=2025,
+        version=1,
+        requested_by=cast.secretariat,
+        state="done",
+        percent=100,
+        checksum="0" * 64,
+        docx=default_storage.save("reports/2025/d.docx", ContentFile(b"PK docx")),
+        html=default_storage.save("reports/2025/d.html", ContentFile(b"<h1>2025</h1>")),
+    )
+    return {
+        "meeting": meeting,
+        "planned": planned,
+        "submitted": submitted,
+        "in_consensus": in_consensus,
+        "round": round,
+        "expired_round": expired_round,
+        "position": position,
+        "outlook": outlook,
+        "activity": activity,
+        "draft": draft,
+        "agency_name": factories.AgencyNameFactory(agency=cast.agencies["JAXA"]),
+        "sub_team": factories.SubTeamFactory(group=cast.twg),
+        "structural_change": factories.StructuralChangeFactory(),
+        "chair": factories.ChairAppointmentFactory(agency=cast.agencies["NASA"]),
+        "narrative": factories.ReportNarrativeFactory(),
+    }
