@@ -53,6 +53,8 @@ def pages(marks: dict[str, int]) -> list[tuple[str, str, str]]:
         # Filters that fill a page at S=1 too, so both scales render the same number of rows.
         ("deliverables list, filtered", "reader", "/deliverables/?state=published&rag=green"),
         ("deliverables list, searched", "reader", "/deliverables/?q=lunar"),
+        # A term only the record holds: the same 2 rows at both scales.
+        ("deliverables list, searched, rare term", "reader", "/deliverables/?q=Roadmap+2024"),
         (
             "deliverable with the longest history",
             "reader",

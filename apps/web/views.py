@@ -544,13 +544,16 @@ def overview(request: HttpRequest) -> HttpResponse:
 # -- annual reports ----------------------------------------------------------------------------
 
 
+REPORT_DRAFTS_PAGE_SIZE = 25
+
+
 def report_list(request: HttpRequest) -> HttpResponse:
     drafts = ReportDraft.objects.select_related("requested_by").order_by("-year", "-version")
     return render(
         request,
         "web/report_list.html",
         {
-            "drafts": drafts,
+            "page": Paginator(drafts, REPORT_DRAFTS_PAGE_SIZE).get_page(request.GET.get("page")),
             "may_draft": permissions.may_draft_report(request.user),
             "form": ReportRequestForm(initial={"year": timezone.localdate().year - 1}),
         },

@@ -384,6 +384,21 @@ class TestReports:
         assert response.status_code == 403
         assert not ReportDraft.objects.exists()
 
+    def test_the_drafts_list_is_paged_newest_first(self, client, cast):
+        from apps.reports.models import ReportDraft
+
+        ReportDraft.objects.bulk_create(
+            ReportDraft(year=2010 + n // 2, version=1 + n % 2, state="done", checksum="0" * 64)
+            for n in range(30)
+        )
+        first = page(client, cast.reader, reverse("web:reports"))
+        assert first.count("v1</td>") + first.count("v2</td>") == 25
+        assert first.index(">2024</a>") < first.index(">2023</a>")  # newest year first
+        assert "Page 1 of 2" in first and "page=2" in first
+        second = page(client, cast.reader, reverse("web:reports"), page=2)
+        assert second.count("v1</td>") + second.count("v2</td>") == 5
+        assert ">2010</a>" in second and ">2024</a>" not in second
+
 
 @pytest.mark.parametrize("url", ["/", "/deliverables/", "/api/docs/"])
 def test_no_page_loads_an_asset_from_another_site(client, cast, url):
