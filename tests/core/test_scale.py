@@ -6,7 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from apps.core.scale import SCALE_SOURCE, scale_data_generate
 from apps.deliverables.models import Deliverable, DeliverableState
@@ -103,6 +103,21 @@ def test_command_reports_what_it_added_and_refuses_the_same_data_twice(isecg_rec
     with pytest.raises(CommandError, match=r"already holds the data of --scale 0\.1 --seed 5"):
         call_command("generate_scale_data", "--scale", "0.1", "--seed", "5")
     assert Deliverable.objects.count() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_command_leaves_the_tables_vacuumed_and_analysed():
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM is PostgreSQL's; the embedded SQLite needs none")
+    call_command("load_record", verbosity=0)
+    call_command("generate_scale_data", "--scale", "0.05", "--seed", "9", stdout=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT last_vacuum, last_analyze FROM pg_stat_user_tables "
+            "WHERE relname = 'deliverables_deliverable'"
+        )
+        vacuumed, analysed = cursor.fetchone()
+    assert vacuumed is not None and analysed is not None
 
 
 @pytest.mark.django_db

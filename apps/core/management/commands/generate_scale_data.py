@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from apps.core.errors import ApplicationError
 from apps.core.scale import DELIVERABLES_PER_SCALE, scale_data_generate
@@ -30,6 +31,12 @@ class Command(BaseCommand):
             )
         except ApplicationError as exc:
             raise CommandError(str(exc)) from exc
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # What autovacuum would do after a bulk load, at once: fresh planner statistics and
+            # a visibility map, so the first reads are planned and served as they will be.
+            # (VACUUM cannot run inside a transaction: a caller's atomic block goes without.)
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Added {result.deliverables} deliverables, {result.history_rows} history rows, "
