@@ -168,6 +168,25 @@ class ReportDraftFactory(factory.django.DjangoModelFactory):
     version = factory.Sequence(lambda n: n + 1)
 
 
+def done_report_draft(*, requested_by, year: int = 2025, version: int = 1) -> ReportDraft:
+    """A finished draft whose DOCX and HTML preview are in the storage."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    return ReportDraft.objects.create(
+        year=year,
+        version=version,
+        requested_by=requested_by,
+        state="done",
+        percent=100,
+        checksum="0" * 64,
+        docx=default_storage.save(f"reports/{year}/draft.docx", ContentFile(b"PK fake docx")),
+        html=default_storage.save(
+            f"reports/{year}/draft.html", ContentFile(f"<h1>{year}</h1>".encode())
+        ),
+    )
+
+
 class ReportNarrativeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReportNarrative

@@ -2,13 +2,10 @@ import datetime
 
 import pytest
 from django.core.cache import cache
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.api.services import api_token_issue
-from apps.reports.models import ReportDraft
 from tests import factories
 
 ROLES = ("secretariat", "sam", "reader", "cochair", "other_cochair", "delegate")
@@ -94,16 +91,7 @@ def record(cast):
     factories.PositionFactory(
         round=round, agency=cast.agencies["ESA"], recorded_by=cast.delegates["ESA"]
     )
-    draft = ReportDraft.objects.create(
-        year=2025,
-        version=1,
-        requested_by=cast.secretariat,
-        state="done",
-        percent=100,
-        checksum="0" * 64,
-        docx=default_storage.save("reports/2025/draft.docx", ContentFile(b"PK fake docx")),
-        html=default_storage.save("reports/2025/draft.html", ContentFile(b"<h1>2025</h1>")),
-    )
+    draft = factories.done_report_draft(requested_by=cast.secretariat)
     return {
         "meeting": meeting,
         "roadmap": roadmap,

@@ -2,11 +2,8 @@ import datetime
 
 import pytest
 from django.core.cache import cache
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from apps.reports.models import ReportDraft
 from tests import factories
 
 
@@ -49,16 +46,7 @@ def world(cast):
     expired_round.eligible_agencies.set(cast.agencies.values())
     outlook = factories.OutlookItemFactory(group=cast.twg, year=today.year + 1)
     activity = factories.ActivityFactory(group=cast.twg)
-    draft = ReportDraft.objects.create(
-        year=2025,
-        version=1,
-        requested_by=cast.secretariat,
-        state="done",
-        percent=100,
-        checksum="0" * 64,
-        docx=default_storage.save("reports/2025/d.docx", ContentFile(b"PK docx")),
-        html=default_storage.save("reports/2025/d.html", ContentFile(b"<h1>2025</h1>")),
-    )
+    draft = factories.done_report_draft(requested_by=cast.secretariat)
     return {
         "meeting": meeting,
         "planned": planned,
