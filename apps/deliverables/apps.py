@@ -7,4 +7,5 @@ class DeliverablesConfig(AppConfig):
     verbose_name = "Deliverables"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 -- registers the workflow checks
+        from . import checks, history  # noqa: F401 -- registers the workflow checks and the
+        # history hook that names a move on its row

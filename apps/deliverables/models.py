@@ -19,6 +19,18 @@ class DeliverableState(models.TextChoices):
     DEFERRED = "deferred", "deferred"
 
 
+class MoveRecorded(models.Model):
+    """The history row of a workflow move names the move (workflow.MOVES), so "returned",
+    "objected" and "endorsed" are asked of this field, never of the reason's text."""
+
+    history_move = models.CharField(
+        max_length=40, blank=True, default="", db_index=True, help_text="The workflow move."
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Deliverable(SourcedModel):
     """An ISECG product. Never deleted: withdrawn instead."""
 
@@ -73,7 +85,7 @@ class Deliverable(SourcedModel):
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[contributing_groups])
+    history = HistoricalRecords(m2m_fields=[contributing_groups], bases=[MoveRecorded])
 
     class Meta:
         ordering = ["-published_on", "title"]

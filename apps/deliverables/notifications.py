@@ -5,39 +5,39 @@ from django.conf import settings
 from apps.accounts.selectors import cochair_emails, secretariat_emails
 from apps.core.mail import mail_after_commit
 
-# move name -> (who to tell, what happened, what to do next)
-_MAILS = {
-    "submit": (
+# A move's `mail` (workflow.MOVES) -> (who to tell, what happened, what to do next).
+MOVE_MAILS = {
+    "submitted": (
         "secretariat",
         "was submitted to the plenary",
         "Open a consensus round on it, or return it to drafting with comments.",
     ),
-    "return_submitted": (
+    "returned": (
         "cochairs",
         "was returned to drafting by the secretariat",
         "Address the comments below and submit it again after WG review.",
     ),
-    "return_objected": (
+    "objected": (
         "cochairs",
         "was objected to in its consensus round and is back in drafting",
         "Revise it to answer the objections below, then submit it again.",
     ),
-    "approve": (
+    "approved": (
         "cochairs",
         "was approved by the plenary",
         "The secretariat will publish it; send them the final file and link.",
     ),
-    "await_sam": (
+    "awaiting_sam": (
         "cochairs",
         "reached consensus and now awaits the senior agency managers' endorsement",
         "No action needed unless the SAMs ask for changes.",
     ),
-    "decline_endorsement": (
+    "not_endorsed": (
         "cochairs",
         "was not endorsed by the senior agency managers and is back in drafting",
         "Address the SAMs' comments below and submit it again.",
     ),
-    "publish": (
+    "published": (
         "cochairs",
         "was published",
         "Promote it: plan webnews and conference activities with SCWG.",
@@ -46,9 +46,9 @@ _MAILS = {
 
 
 def deliverable_moved(*, deliverable, move, actor, reason: str) -> None:
-    if move.name not in _MAILS:
+    if not move.mail:
         return
-    audience, happened, next_step = _MAILS[move.name]
+    audience, happened, next_step = MOVE_MAILS[move.mail]
     to = (
         secretariat_emails()
         if audience == "secretariat"

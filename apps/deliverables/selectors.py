@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from apps.groups.models import WorkingGroup
 
 from .models import Deliverable, DeliverableState
+from .workflow import RETURN_MOVE_NAMES
 
 SORTS = {
     "title": "title",
@@ -91,13 +92,8 @@ def returned_deliverables(*, group_ids: set[int], since: datetime.date):
     history = (
         Deliverable.history.filter(
             lead_group_id__in=group_ids,
-            state=DeliverableState.DRAFTING,
+            history_move__in=RETURN_MOVE_NAMES,
             history_date__date__gte=since,
-        )
-        .filter(
-            Q(history_change_reason__startswith="Return with objections")
-            | Q(history_change_reason__startswith="Return to drafting with comments")
-            | Q(history_change_reason__startswith="Decline endorsement")
         )
         .select_related("history_user")
         .order_by("-history_date")

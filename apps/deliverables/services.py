@@ -1,4 +1,8 @@
-"""Writes to deliverables: workflow moves and progress updates, each with one history row."""
+"""Writes to deliverables: workflow moves, progress and record edits, each with one history row.
+
+Every door (web, API, admin, commands, the round services) comes through these functions:
+the same permission question, the same validation, the same row lock and version check.
+"""
 
 import datetime
 
@@ -7,29 +11,30 @@ from django.db import transaction
 
 from apps.accounts import permissions
 from apps.core.errors import ApplicationError
+from apps.core.limits import REASON_MAX_LENGTH, text_checked
+from apps.core.transactions import atomic_retrying
 
 from . import notifications
+from .editing import PROGRESS_FIELDS, editable_fields, why_not_editable
+from .effects import EFFECTS
+from .locks import deliverable_for_update
 from .models import Deliverable, DeliverableState
-from .workflow import ROUND_MOVES, Actor, Move, find_move, moves_from
+from .workflow import TERMINAL_STATES, Actor, Input, Move, find_move, moves_from
 
-TERMINAL_STATES = {DeliverableState.PUBLISHED, DeliverableState.WITHDRAWN}
+# What to ask for when a move's required input is missing.
+_INPUT_ASKS = {
+    Input.REASON: "Say why: every move records a reason (for a return, what to fix).",
+    Input.PUBLISHED_ON: "Give the publication date (published_on) to mark a deliverable published.",
+    Input.CHANNEL: "Give the channel of the consensus round.",
+    Input.DEADLINE: "Give the deadline of the consensus round.",
+}
 
 
 def lock_deliverable(
     deliverable: Deliverable, *, expected_version: int | None = None
 ) -> Deliverable:
-    """The deliverable's row, locked until the transaction ends; refused if edited meanwhile."""
-    locked = (
-        Deliverable.objects.select_for_update().select_related("lead_group").get(pk=deliverable.pk)
-    )
-    if expected_version is not None and locked.version != expected_version:
-        raise ApplicationError(
-            f"'{locked}' was changed by someone else since you opened it (you have version "
-            f"{expected_version}, it is now at version {locked.version}). Reload it, check "
-            "their change, and make yours again.",
-            code="stale",
-        )
-    return locked
+    """The deliverable's row, locked until the transaction ends (see locks.py for the order)."""
+    return deliverable_for_update(deliverable.pk, expected_version=expected_version)
 
 
 def allowed_moves(*, deliverable: Deliverable, user) -> list[Move]:
@@ -38,11 +43,13 @@ def allowed_moves(*, deliverable: Deliverable, user) -> list[Move]:
     return [move for move in moves_from(deliverable) if move.actors & actors]
 
 
-def _refuse_move(deliverable: Deliverable, user, target: str) -> ApplicationError:
+def move_refusal(deliverable: Deliverable, user, target: str) -> ApplicationError:
+    """The error for a move to `target` that this user may not make now: it names the state
+    and the moves they may make."""
     mine = allowed_moves(deliverable=deliverable, user=user)
     offered = ", ".join(f"{m.target} ({m.label.lower()})" for m in mine) or "none"
     to_target = [m for m in moves_from(deliverable) if m.target == target]
-    by_people = [m for m in to_target if m.actors - {Actor.SYSTEM}]
+    by_people = [m for m in to_target if m.by_people]
     code = "forbidden" if by_people else "illegal_move"
     if by_people:
         why = "you may not make that move"
@@ -51,26 +58,53 @@ def _refuse_move(deliverable: Deliverable, user, target: str) -> ApplicationErro
     else:
         why = f"the workflow has no move from {deliverable.state} to {target}"
     return ApplicationError(
-        f"Cannot move '{deliverable}' to {target}: it is {deliverable.state} and {why}. "
-        f"Moves you may make now: {offered}.",
+        f"Cannot move '{deliverable}' to {target}: it is {deliverable.state} (not from "
+        f"{deliverable.state}: {why}). Moves you may make now: {offered}.",
         code=code,
         extra={"state": deliverable.state, "allowed": [m.target for m in mine]},
     )
 
 
-def apply_move(
-    *, deliverable: Deliverable, move: Move, actor, reason: str, **changes
-) -> Deliverable:
-    """Make `move` on a locked deliverable: one save, so exactly one history row.
+def move_inputs_checked(move: Move, inputs: dict) -> dict:
+    """The move's inputs with the reason cleaned, or an error naming the missing one."""
+    inputs = dict(inputs)
+    if Input.REASON in move.needs:
+        inputs["reason"] = text_checked(
+            inputs.get("reason"),
+            field="reason",
+            limit=REASON_MAX_LENGTH,
+            required=True,
+            ask=_INPUT_ASKS[Input.REASON],
+        )
+    for needed in move.needs:
+        if needed != Input.REASON and inputs.get(needed.value) in (None, ""):
+            raise ApplicationError(
+                _INPUT_ASKS[needed],
+                code="invalid",
+                extra={"fields": {needed.value: [_INPUT_ASKS[needed]]}},
+            )
+    return inputs
 
-    For this module and plenary.services only: callers have checked the move and the actor.
+
+def move_make(*, deliverable: Deliverable, move: Move, actor, inputs: dict) -> Deliverable:
+    """Apply one row of the move table to a locked deliverable: its effects, the new state, one
+    save (so exactly one history row, naming the move) and its mail after commit.
+
+    For this module and plenary.services only: callers have locked the row and checked that
+    the actor may make the move.
     """
+    inputs = move_inputs_checked(move, inputs)
+    reason = inputs.get("reason", "")
+    changes: dict = {}
+    for name in move.effects:
+        changes |= EFFECTS[name](deliverable=deliverable, actor=actor, reason=reason, inputs=inputs)
     deliverable.state = move.target
     for field, value in changes.items():
         setattr(deliverable, field, value)
     deliverable.version += 1
     deliverable._history_user = actor
     deliverable._change_reason = f"{move.label}: {reason}"
+    deliverable._history_move = move.name
     deliverable.save()
     notifications.deliverable_moved(deliverable=deliverable, move=move, actor=actor, reason=reason)
     return deliverable
@@ -90,72 +124,40 @@ def deliverable_transition(
 
     Who: per workflow.MOVES, the lead group's co-chairs (drafting, WG review, submission,
     withdrawal, deferral), the secretariat (returns, publication, withdrawal) and SAMs
-    (endorsement). Consensus rounds are opened and cancelled through plenary.services.
+    (endorsement). Consensus rounds are opened and cancelled through plenary.services. A move
+    the workflow does not allow now is refused before any of its input is looked at.
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError(
-            "Say why: every move records a reason (for a return, what to fix).", code="invalid"
-        )
-    with transaction.atomic():
-        locked = lock_deliverable(deliverable, expected_version=expected_version)
-        actors = permissions.workflow_actors(actor, locked) - {Actor.SYSTEM}
-        move = find_move(locked, to, actors)
-        if move is None:
-            raise _refuse_move(locked, actor, to)
-        if move.name in ROUND_MOVES:
-            raise ApplicationError(
-                f"'{locked}' is {locked.state}: "
-                + (
-                    "open a consensus round on it to move it to in_consensus."
-                    if move.name == "open_round"
-                    else "cancel its consensus round to move it back to submitted."
-                ),
-                code="illegal_move",
-                extra={"state": locked.state},
-            )
-        changes = {}
-        if move.name == "publish":
-            changes = _publication(published_on=published_on, link=link)
-        if move.name == "defer" and locked.target_date:
-            # Deferred means deferred to next year: the target follows.
-            changes = {"target_date": _a_year_later(locked.target_date)}
-        if move.name == "withdraw" and locked.state == DeliverableState.IN_CONSENSUS:
-            from apps.plenary.services import cancel_open_round_for_withdrawal
-
-            cancel_open_round_for_withdrawal(deliverable=locked, actor=actor, reason=reason)
-        apply_move(deliverable=locked, move=move, actor=actor, reason=reason, **changes)
+    inputs = {"reason": reason, "published_on": published_on, "link": link}
+    _transition(
+        deliverable=deliverable,
+        actor=actor,
+        to=to,
+        inputs=inputs,
+        expected_version=expected_version,
+    )
     deliverable.refresh_from_db()
     return deliverable
 
 
-def _a_year_later(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
-
-
-def _publication(*, published_on: datetime.date | None, link: str) -> dict:
-    if published_on is None:
+@atomic_retrying
+def _transition(*, deliverable, actor, to: str, inputs: dict, expected_version) -> None:
+    locked = lock_deliverable(deliverable, expected_version=expected_version)
+    actors = permissions.workflow_actors(actor, locked) - {Actor.SYSTEM}
+    move = find_move(locked, to, actors)
+    if move is None:
+        raise move_refusal(locked, actor, to)
+    if move.via_round:
         raise ApplicationError(
-            "Give the publication date (published_on) to mark a deliverable published.",
-            code="invalid",
+            f"'{locked}' is {locked.state}: "
+            + (
+                "open a consensus round on it to move it to in_consensus."
+                if move.target == DeliverableState.IN_CONSENSUS
+                else "cancel its consensus round to move it back to submitted."
+            ),
+            code="illegal_move",
+            extra={"state": locked.state},
         )
-    if link:
-        from django.core.validators import URLValidator
-
-        try:
-            URLValidator()(link)
-        except ValidationError:
-            raise ApplicationError(
-                f"'{link}' is not a web address; give the full link, e.g. https://www.globalspaceexploration.org/...",
-                code="invalid",
-            ) from None
-    return {"published_on": published_on, "published_precision": "day", "link": link}
-
-
-PROGRESS_FIELDS = ("percent_complete", "rag", "next_milestone", "target_date", "status_note")
+    move_make(deliverable=locked, move=move, actor=actor, inputs=inputs)
 
 
 def deliverable_update_progress(
@@ -178,31 +180,123 @@ def deliverable_update_progress(
             f"use {', '.join(PROGRESS_FIELDS)}.",
             code="invalid",
         )
-    with transaction.atomic():
-        locked = lock_deliverable(deliverable, expected_version=expected_version)
-        if not permissions.may_edit_deliverable(actor, locked):
-            raise ApplicationError(
-                f"Only the co-chairs of {locked.lead_group.acronym} and the secretariat may update "
-                f"the progress of '{locked}'.",
-                code="forbidden",
-            )
-        if locked.state in TERMINAL_STATES:
-            raise ApplicationError(
-                f"'{locked}' is {locked.state}: its progress is final.", code="illegal_move"
-            )
-        for field, value in progress.items():
-            setattr(locked, field, value)
-        try:
-            locked.full_clean(exclude=["lead_group"])
-        except ValidationError as exc:
-            raise ApplicationError(
-                "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items()),
-                code="invalid",
-                extra={"fields": exc.message_dict},
-            ) from None
-        locked.version += 1
-        locked._history_user = actor
-        locked._change_reason = f"Progress update: {reason.strip() or 'no comment'}"
-        locked.save()
+    return deliverable_edit(
+        deliverable=deliverable,
+        actor=actor,
+        expected_version=expected_version,
+        reason=f"Progress update: {(reason or '').strip() or 'no comment'}",
+        changes=progress,
+    )
+
+
+def deliverable_edit(
+    *,
+    deliverable: Deliverable,
+    actor,
+    expected_version: int,
+    reason: str,
+    changes: dict,
+) -> Deliverable:
+    """Change fields of a deliverable other than by a move (progress, record-keeping, text).
+
+    Who: per editing.editable_fields: the lead group's co-chairs the progress; the secretariat
+    also the record, the text until a round opens and the set-up until it is submitted. A field
+    not open to this user now is refused with the reason, and nothing is changed.
+    `contributing_groups` takes a list of groups.
+    """
+    reason = text_checked(reason, field="reason", limit=REASON_MAX_LENGTH, required=False)
+    _edit(
+        deliverable=deliverable,
+        actor=actor,
+        expected_version=expected_version,
+        reason=reason or "Edited",
+        changes=dict(changes),
+    )
     deliverable.refresh_from_db()
     return deliverable
+
+
+@atomic_retrying
+def _edit(*, deliverable, actor, expected_version: int, reason: str, changes: dict) -> None:
+    locked = lock_deliverable(deliverable, expected_version=expected_version)
+    if not permissions.may_edit_deliverable(actor, locked):
+        raise ApplicationError(
+            f"Only the co-chairs of {locked.lead_group.acronym} and the secretariat may "
+            f"change '{locked}'.",
+            code="forbidden",
+        )
+    open_fields = editable_fields(actor, locked)
+    refused = {
+        field: why_not_editable(actor, locked, field)
+        for field in changes
+        if field not in open_fields
+    }
+    if refused:
+        raise ApplicationError(
+            f"Not changed: '{locked}': "
+            + "; ".join(f"{field}: {why}" for field, why in refused.items())
+            + ".",
+            code="illegal_move" if locked.state in TERMINAL_STATES else "forbidden",
+            extra={"fields": {field: [why] for field, why in refused.items()}},
+        )
+    groups = changes.pop("contributing_groups", None)
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    _validated(locked)
+    locked.version += 1
+    locked._history_user = actor
+    locked._change_reason = reason
+    if groups is not None:
+        # simple-history snapshots many-to-many links at save: set them first.
+        locked.contributing_groups.set(groups)
+    locked.save()
+
+
+def deliverable_create(*, actor, reason: str = "", **fields) -> Deliverable:
+    """Add a deliverable to the record; it starts planned. Who: the secretariat."""
+    if not permissions.may_manage_record(actor):
+        raise ApplicationError("Only the secretariat may add deliverables.", code="forbidden")
+    reason = text_checked(reason, field="reason", limit=REASON_MAX_LENGTH, required=False)
+    forced = {"state", "published_on", "link", "version"} & {k for k, v in fields.items() if v}
+    if forced:
+        raise ApplicationError(
+            f"A new deliverable starts planned: {', '.join(sorted(forced))} change only with "
+            "workflow moves.",
+            code="invalid",
+            extra={"fields": {field: ["Set by a workflow move."] for field in forced}},
+        )
+    groups = fields.pop("contributing_groups", None)
+    deliverable = Deliverable(**fields)
+    _validated(deliverable)
+    with transaction.atomic():
+        deliverable._history_user = actor
+        deliverable._change_reason = reason or "Added to the record"
+        deliverable.save()
+        if groups:
+            deliverable.contributing_groups.set(groups)
+    return deliverable
+
+
+def _validated(deliverable: Deliverable) -> None:
+    try:
+        deliverable.full_clean()
+    except ValidationError as exc:
+        raise ApplicationError(
+            "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items()),
+            code="invalid",
+            extra={"fields": exc.message_dict},
+        ) from None
+
+
+__all__ = [
+    "PROGRESS_FIELDS",
+    "TERMINAL_STATES",
+    "allowed_moves",
+    "deliverable_create",
+    "deliverable_edit",
+    "deliverable_transition",
+    "deliverable_update_progress",
+    "lock_deliverable",
+    "move_make",
+    "move_refusal",
+]

@@ -170,13 +170,18 @@ def test_no_position_after_the_deadline_or_the_close(cast, round):
 def test_extending_the_deadline(cast, round):
     with pytest.raises(ApplicationError, match="after the current one"):
         consensus_round_extend(
-            round=round, actor=cast.secretariat, deadline=datetime.date(2026, 3, 10), reason="x"
+            round=round,
+            actor=cast.secretariat,
+            deadline=datetime.date(2026, 3, 10),
+            reason="x",
+            now=DURING,
         )
     consensus_round_extend(
         round=round,
         actor=cast.secretariat,
         deadline=datetime.date(2026, 3, 30),
         reason="Plenary postponed",
+        now=DURING,
     )
     assert consensus_rounds_close_expired(now=AFTER_DEADLINE) == 0
     round.refresh_from_db()
@@ -186,7 +191,9 @@ def test_extending_the_deadline(cast, round):
 
 
 def test_cancelling_sends_it_back_to_submitted(cast, round):
-    consensus_round_cancel(round=round, actor=cast.secretariat, reason="Wrong file circulated")
+    consensus_round_cancel(
+        round=round, actor=cast.secretariat, reason="Wrong file circulated", now=DURING
+    )
     assert state_of(round) == ("cancelled", "", "submitted")
     again = consensus_round_open(
         deliverable=round.deliverable, actor=cast.secretariat, channel="plenary", now=DURING
