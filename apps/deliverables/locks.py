@@ -28,9 +28,9 @@ def deliverable_for_update(pk: int, *, expected_version: int | None = None) -> D
     )
     if expected_version is not None and locked.version != expected_version:
         raise ApplicationError(
-            f"'{locked}' was changed by someone else since you opened it (you have version "
-            f"{expected_version}, it is now at version {locked.version}). Reload it, check "
-            "their change, and make yours again.",
+            f"Someone else changed this deliverable since you opened it ('{locked}' was "
+            f"changed by someone else: you have version {expected_version}, it is now at "
+            f"version {locked.version}). Reload it, check their change, and make yours again.",
             code="stale",
             extra={"version": locked.version},
         )
