@@ -29,7 +29,7 @@ def as_the_page_sends_it(client, deliverable, **changes) -> dict:
     """The change form's fields with their shown values (what the browser posts), changed."""
     form = client.get(change_url(deliverable)).context["adminform"].form
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None or value is False:
             continue
@@ -162,9 +162,7 @@ def test_unticking_the_sam_flag_in_consensus_does_not_skip_the_sams(client, cast
     assert deliverable.state == "sam_endorsement"
 
 
-def test_clearing_the_publication_date_of_a_published_product_is_refused_not_a_500(
-    client, cast
-):
+def test_clearing_the_publication_date_of_a_published_product_is_refused_not_a_500(client, cast):
     published = cast.deliverable("published", published_on=datetime.date(2025, 6, 1))
     client.force_login(staff(cast.secretariat))
     response = client.post(

@@ -7,6 +7,7 @@ the person as "database unreachable") and never with two acknowledged writes on 
 
 import datetime
 import os
+import threading
 
 import pytest
 from django.db import OperationalError, connection
@@ -17,6 +18,7 @@ from rest_framework.test import APIClient
 
 from apps.api.services import api_token_issue
 from apps.core.errors import ApplicationError
+from apps.core.transactions import TRY_AGAIN, atomic_retrying
 from apps.deliverables.models import Deliverable
 from apps.deliverables.services import deliverable_transition
 from apps.plenary.models import ConsensusRound
@@ -167,3 +169,56 @@ def test_admin_save_against_api_patch_on_one_version(cast):
         versions = list(deliverable.history.values_list("version", flat=True))
         assert sorted(versions) == [1, 2], versions  # one content per version
     assert acknowledged_both == 0
+
+
+def test_a_real_deadlock_is_retried_once_and_both_writes_land(cast):
+    first, second = cast.deliverable("drafting"), cast.deliverable("drafting")
+    both_hold_one = threading.Barrier(2)
+    attempts = []
+
+    @atomic_retrying
+    def lock_both(one: int, other: int) -> str:
+        attempts.append(one)
+        Deliverable.objects.select_for_update().get(pk=one)
+        if len(attempts) <= 2:
+            both_hold_one.wait(timeout=10)  # the opposite order, on purpose
+        Deliverable.objects.select_for_update().get(pk=other)
+        return "saved"
+
+    results = race(lambda: lock_both(first.pk, second.pk), lambda: lock_both(second.pk, first.pk))
+    assert results == ["saved", "saved"]
+    # PostgreSQL broke the deadlock and the loser ran once more (its retry may meet the other
+    # one's first attempt again, so each may have been retried, but never twice).
+    assert len(attempts) >= 3
+    assert attempts.count(first.pk) <= 2 and attempts.count(second.pk) <= 2
+
+
+def test_a_second_lock_conflict_is_try_again_not_an_outage():
+    import psycopg
+
+    calls = []
+
+    @atomic_retrying
+    def always_deadlocked():
+        calls.append(1)
+        try:
+            raise psycopg.errors.DeadlockDetected("deadlock detected")
+        except psycopg.Error as exc:
+            raise OperationalError("deadlock detected") from exc
+
+    with pytest.raises(ApplicationError) as refused:
+        always_deadlocked()
+    assert (refused.value.code, refused.value.message, len(calls)) == ("busy", TRY_AGAIN, 2)
+
+
+def test_other_operational_errors_are_not_retried():
+    calls = []
+
+    @atomic_retrying
+    def server_gone():
+        calls.append(1)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with pytest.raises(OperationalError):
+        server_gone()
+    assert len(calls) == 1
