@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.plenary",
     "apps.accounts",
     "apps.reports",
+    "apps.record",
     "apps.api",
     "apps.web",
 ]

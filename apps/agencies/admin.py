@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.core.admin import RecordAdmin, RecordInline
+from apps.accounts.admin_base import RecordAdmin, RecordInline
 
 from .models import Agency, AgencyName, DelegateAppointment
 

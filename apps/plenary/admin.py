@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.core.admin import ReadOnlyRecordAdmin, RecordAdmin
+from apps.accounts.admin_base import ReadOnlyRecordAdmin, RecordAdmin
 
 from .models import ConsensusRound, PlenaryMeeting, Position
 

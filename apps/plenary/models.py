@@ -130,6 +130,16 @@ class ConsensusRound(models.Model):
 
         return reverse("web:round", args=[self.pk])
 
+    def deadline_passed_on(self, day) -> bool:
+        """Positions are taken until the end of the deadline day; from the next day the round
+        is closing under the silence procedure. The one statement of "before the deadline"."""
+        return day > self.deadline
+
+    @staticmethod
+    def deadline_passed_q(day) -> Q:
+        """deadline_passed_on as a query: the rounds whose deadline has passed on `day`."""
+        return Q(deadline__lt=day)
+
 
 class Position(models.Model):
     """One agency's position in a round. Every position ever recorded is kept; the latest counts."""

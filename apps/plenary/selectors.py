@@ -74,7 +74,7 @@ def round_facts(*, round: ConsensusRound, today: datetime.date | None = None) ->
         objections=tuple(
             row.latest for row in rows if row.latest and row.latest.position == "object"
         ),
-        deadline_passed=today > round.deadline,
+        deadline_passed=round.deadline_passed_on(today),
         days_left=max((round.deadline - today).days, 0),
     )
 
@@ -126,4 +126,6 @@ def open_rounds():
 
 def rounds_ready_to_close(*, today: datetime.date):
     """Open rounds the secretariat may close now: deadline passed, or every agency answered."""
-    return open_rounds().filter(Q(deadline__lt=today) | Q(answered_count__gte=F("eligible_count")))
+    return open_rounds().filter(
+        ConsensusRound.deadline_passed_q(today) | Q(answered_count__gte=F("eligible_count"))
+    )

@@ -72,7 +72,7 @@ def _require_open(round: ConsensusRound, doing: str) -> None:
 def _require_before_deadline(round: ConsensusRound, today: datetime.date, doing: str) -> None:
     """Positions are taken until the end of the deadline day; after it the round is closing
     under the silence procedure, and nothing may change what it decides."""
-    if today > round.deadline:
+    if round.deadline_passed_on(today):
         raise ApplicationError(
             f"The deadline ({round.deadline}) has passed; the round is closing under the "
             f"silence procedure, so it can no longer {doing}.",
@@ -245,7 +245,7 @@ def consensus_rounds_close_expired(*, now: datetime.datetime | None = None) -> i
     job (and operators' commands)."""
     now = now or timezone.now()
     expired = ConsensusRound.objects.filter(
-        state=ConsensusRound.State.OPEN, deadline__lt=timezone.localdate(now)
+        ConsensusRound.deadline_passed_q(timezone.localdate(now)), state=ConsensusRound.State.OPEN
     ).values_list("pk", flat=True)
     return sum(_close_expired(ConsensusRound(pk=pk), now=now) for pk in list(expired))
 

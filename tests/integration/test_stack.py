@@ -133,7 +133,7 @@ def test_worker_takes_a_task_from_redis_and_reads_postgresql(stack_env, tmp_path
         client = subprocess.run(
             [sys.executable, "-c",
              "import django, json; django.setup(); "
-             "from apps.core.tasks import worker_health; "
+             "from apps.record.tasks import worker_health; "
              "print(json.dumps(worker_health.delay().get(timeout=60)))"],
             cwd=PROJECT, env={**stack_env, "DJANGO_SETTINGS_MODULE": "isecg_tracker.settings"},
             capture_output=True, text=True, timeout=120,

@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from apps.core.scale import SCALE_SOURCE, scale_data_generate
 from apps.deliverables.models import Deliverable, DeliverableState
 from apps.deliverables.workflow import MOVES
 from apps.plenary.models import ConsensusRound, Position
+from apps.record.scale import SCALE_SOURCE, scale_data_generate
 
 LEGAL_STEPS = {(source, move.target) for move in MOVES for source in move.sources}
 

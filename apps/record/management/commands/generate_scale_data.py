@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from apps.core.errors import ApplicationError
-from apps.core.scale import DELIVERABLES_PER_SCALE, scale_data_generate
+from apps.record.scale import DELIVERABLES_PER_SCALE, scale_data_generate
 
 
 class Command(BaseCommand):

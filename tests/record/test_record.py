@@ -11,9 +11,9 @@ import pytest
 from django.apps import apps
 
 from apps.core.checks import BUSINESS_APPS
-from apps.core.services import RECORD_LOAD_REASON, record_load
 from apps.deliverables.models import Activity, Deliverable
 from apps.groups.models import OutlookItem
+from apps.record.services import RECORD_LOAD_REASON, record_load
 from tests.services import require_postgres
 
 PROJECT = Path(__file__).resolve().parents[2]

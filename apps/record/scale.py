@@ -24,12 +24,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from apps.agencies.models import Agency, DelegateAppointment
+from apps.core.errors import ApplicationError
 from apps.deliverables.models import Activity, Deliverable, DeliverableState
 from apps.deliverables.workflow import MOVES, Actor
 from apps.groups.models import CoChairAppointment, GroupStatus, OutlookItem, WorkingGroup
 from apps.plenary.models import ConsensusRound, PlenaryMeeting, Position
-
-from .errors import ApplicationError
 
 SCALE_SOURCE = "synthetic (generate_scale_data"
 DELIVERABLES_PER_SCALE = 200
@@ -354,6 +353,7 @@ def _deliverables_chunk(
             version += 1
             percent = 100 if target in (S.APPROVED, S.PUBLISHED) else percent
             row = _snapshot(deliverable, moment, actor, move.label)
+            row._history_move = move.name
             row.state, row.percent_complete, row.version = target, percent, version
             row.published_on = deliverable.published_on if target == S.PUBLISHED else None
             changed_rows.append(row)
@@ -361,7 +361,17 @@ def _deliverables_chunk(
         deliverable.version = version
     Deliverable.objects.bulk_update(created, ["version"], batch_size=CHUNK)
     Deliverable.history.bulk_history_create(created_rows, batch_size=CHUNK)
-    Deliverable.history.bulk_history_create(changed_rows, batch_size=CHUNK, update=True)
+    # The history row of a move names it (history_move), as services.move_make's rows do.
+    by_move: dict[str, list] = {}
+    for row in changed_rows:
+        by_move.setdefault(row.__dict__.pop("_history_move", ""), []).append(row)
+    for move_name, rows in by_move.items():
+        Deliverable.history.bulk_history_create(
+            rows,
+            batch_size=CHUNK,
+            update=True,
+            custom_historical_attrs={"history_move": move_name},
+        )
 
     positions = _rounds(rng, cast, meetings, round_plans, rounds)
     return {

@@ -2,7 +2,7 @@
 
 import pytest
 
-from apps.core.tasks import worker_health
+from apps.record.tasks import worker_health
 from tests.services import require_redis
 
 
@@ -14,7 +14,7 @@ def celery_config():
 
 @pytest.fixture
 def celery_includes():
-    return ["apps.core.tasks"]
+    return ["apps.record.tasks"]
 
 
 @pytest.mark.redis

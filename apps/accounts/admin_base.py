@@ -1,8 +1,15 @@
+"""The bases of every business record's admin: each answer comes from permissions.py.
+
+Here, beside the one permissions module, because that is all they are: the admin's view of
+who may see, add and change a record. The domain apps' admin.py build on them, as their
+services build on permissions.
+"""
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.accounts import permissions
+from . import permissions
 
 
 class RecordAdmin(SimpleHistoryAdmin):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from apps.core.services import record_load
+from apps.record.services import record_load
 
 
 class Command(BaseCommand):

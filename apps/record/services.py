@@ -9,8 +9,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from apps.agencies.models import Agency
-
-from .checks import BUSINESS_APPS
+from apps.core.checks import BUSINESS_APPS
 
 RECORD_FIXTURE = "isecg"
 RECORD_LOAD_REASON = "Loaded from the ISECG record (fixtures/isecg.yaml)"

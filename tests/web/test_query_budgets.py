@@ -1,0 +1,36 @@
+"""Every page runs a fixed number of queries, whatever the size of the data
+(tests/record/budgets.py)."""
+
+import pytest
+
+from tests.record.budgets import Page, assert_budgets_hold
+
+pytestmark = pytest.mark.django_db
+
+PAGES: list[Page] = [
+    ("secretariat", lambda m: "/", 14),
+    ("cochair-twg", lambda m: "/", 14),
+    ("delegate-nasa", lambda m: "/", 10),
+    ("reader", lambda m: "/", 6),
+    ("reader", lambda m: "/deliverables/", 6),
+    ("reader", lambda m: "/deliverables/?state=drafting&sort=target", 6),
+    ("reader", lambda m: "/deliverables/?q=lunar", 6),
+    ("reader", lambda m: "/deliverables/?page=2", 6),
+    ("reader", lambda m: "/deliverables/export.csv?state=published", 4),
+    ("reader", lambda m: f"/deliverables/{m.deliverable}/", 15),
+    ("reader", lambda m: f"/deliverables/{m.deliverable}/?history_page=2", 15),
+    ("cochair-twg", lambda m: f"/deliverables/{m.deliverable}/", 16),
+    ("secretariat", lambda m: f"/rounds/{m.round}/", 10),
+    ("delegate-nasa", lambda m: f"/rounds/{m.open_round}/", 12),
+    ("reader", lambda m: "/groups/", 6),
+    ("reader", lambda m: f"/groups/{m.group}/", 12),
+    ("reader", lambda m: "/agencies/", 6),
+    ("reader", lambda m: "/overview/?year=2025", 6),
+    ("secretariat", lambda m: "/reports/", 6),
+    ("secretariat", lambda m: f"/reports/{m.draft}/", 6),
+    ("reader", lambda m: "/feed/atom/", 5),
+]
+
+
+def test_every_page_runs_a_fixed_number_of_queries(client, isecg_record):
+    assert_budgets_hold(client, PAGES)
