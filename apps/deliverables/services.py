@@ -232,12 +232,16 @@ def _edit(*, deliverable, actor, expected_version: int, reason: str, changes: di
         if field not in open_fields
     }
     if refused:
+        final = locked.state in TERMINAL_STATES
         raise ApplicationError(
             f"Not changed: '{locked}': "
             + "; ".join(f"{field}: {why}" for field, why in refused.items())
             + ".",
-            code="illegal_move" if locked.state in TERMINAL_STATES else "forbidden",
-            extra={"fields": {field: [why] for field, why in refused.items()}},
+            # A final product is a state question (409); else a field is not this user's (403).
+            code="illegal_move" if final else "forbidden",
+            extra={"state": locked.state}
+            if final
+            else {"fields": {field: [why] for field, why in refused.items()}},
         )
     groups = changes.pop("contributing_groups", None)
     for field, value in changes.items():
