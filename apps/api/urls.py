@@ -6,28 +6,35 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from .views.activities import ActivityViewSet
+from .views.agencies import AgencyViewSet
+from .views.deliverables import DeliverableViewSet
+from .views.groups import CoChairAppointmentViewSet, OutlookItemViewSet, WorkingGroupViewSet
+from .views.meetings import MeetingViewSet
+from .views.reports import ReportDraftViewSet
+from .views.root import Root, not_found
+from .views.rounds import ConsensusRoundViewSet
+from .views.schema import SchemaView
+from .views.tokens import TokenView, token_page
 
 app_name = "api"
 
 
 class Router(DefaultRouter):
-    APIRootView = views.Root
+    APIRootView = Root
     include_format_suffixes = False
 
 
 router = Router()
-router.register("agencies", views.AgencyViewSet, basename="agency")
-router.register("working-groups", views.WorkingGroupViewSet, basename="working-group")
-router.register(
-    "cochair-appointments", views.CoChairAppointmentViewSet, basename="cochair-appointment"
-)
-router.register("outlook-items", views.OutlookItemViewSet, basename="outlook-item")
-router.register("deliverables", views.DeliverableViewSet, basename="deliverable")
-router.register("activities", views.ActivityViewSet, basename="activity")
-router.register("meetings", views.MeetingViewSet, basename="meeting")
-router.register("consensus-rounds", views.ConsensusRoundViewSet, basename="consensus-round")
-router.register("report-drafts", views.ReportDraftViewSet, basename="report-draft")
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("working-groups", WorkingGroupViewSet, basename="working-group")
+router.register("cochair-appointments", CoChairAppointmentViewSet, basename="cochair-appointment")
+router.register("outlook-items", OutlookItemViewSet, basename="outlook-item")
+router.register("deliverables", DeliverableViewSet, basename="deliverable")
+router.register("activities", ActivityViewSet, basename="activity")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("consensus-rounds", ConsensusRoundViewSet, basename="consensus-round")
+router.register("report-drafts", ReportDraftViewSet, basename="report-draft")
 
 # The docs page is for people: an anonymous visitor is sent to the login page, like every page.
 # Its script is served as a file (the split view) for the content security policy; Swagger UI's
@@ -38,10 +45,10 @@ docs = csp_update({"style-src": [UNSAFE_INLINE]})(
 docs.login_required = True
 
 urlpatterns = [
-    path("v1/auth/token/", views.TokenView.as_view(), name="auth-token"),
+    path("v1/auth/token/", TokenView.as_view(), name="auth-token"),
     path("v1/", include(router.urls)),
-    path("v1/<path:rest>", views.not_found, name="not-found"),
-    path("schema/", views.SchemaView.as_view(), name="schema"),
+    path("v1/<path:rest>", not_found, name="not-found"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", docs, name="docs"),
-    path("token/", views.token_page, name="token-page"),
+    path("token/", token_page, name="token-page"),
 ]

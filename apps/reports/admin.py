@@ -1,15 +1,13 @@
-from pathlib import Path
-
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from apps.core.admin import RecordAdmin
+from apps.accounts.admin_base import RecordAdmin
 
+from .files import report_draft_file_response
 from .models import ReportDraft, ReportNarrative
 
 
@@ -90,15 +88,8 @@ class ReportDraftAdmin(RecordAdmin):
         draft = get_object_or_404(ReportDraft, pk=pk)
         if not self.has_view_permission(request, draft):
             raise PermissionDenied
-        name = getattr(draft, field).name
-        if draft.state != ReportDraft.State.DONE or not name:
-            raise Http404(f"Draft #{pk} has no {field.upper()} file: it is {draft.state}.")
-        file_path = Path(default_storage.path(name))
-        if not file_path.is_file():
-            raise Http404(f"The file of draft #{pk} is gone from {file_path.parent}.")
-        return FileResponse(
-            file_path.open("rb"), as_attachment=as_attachment, filename=file_path.name
-        )
+        # The same response, headers and 404s as the API's downloads.
+        return report_draft_file_response(draft=draft, kind=field, as_attachment=as_attachment)
 
 
 @admin.register(ReportNarrative)

@@ -231,6 +231,21 @@ def test_the_token_page_creates_replaces_and_revokes_the_token(client):
     assert b"Your token is revoked" in revoked.content
 
 
+def test_the_token_page_is_a_page_of_the_site(client, cast):
+    """It has the site's header, navigation, sign-out button and style sheet, like every page."""
+    client.force_login(cast.reader)
+    page = client.get(reverse("api:token-page"))
+    assert page.status_code == 200
+    assert "web/base.html" in [template.name for template in page.templates]
+    html = page.content.decode()
+    assert '<header class="site">' in html
+    assert '<nav aria-label="Main">' in html
+    assert f'href="{reverse("web:deliverables")}"' in html
+    assert "web/site.css" in html
+    assert f"Sign out {cast.reader.username}" in html
+    assert html.count("<title>") == 1 and "<title>Your API token · " in html
+
+
 # --- schema and docs -----------------------------------------------------------------------------
 
 

@@ -47,6 +47,7 @@ def test_only_the_secretariat_opens_a_round(cast, as_role, role):
         assert response.status_code == 201, response.json()
         body = response.json()
         assert response["Location"] == body["url"]
+        assert type(response["Location"]) is str  # not a Hyperlink: wsgiref refuses those
         assert body["state"] == "open"
         assert body["meeting"]["id"] == meeting.pk
         assert body["deadline"] == in_days(10)

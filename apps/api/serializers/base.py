@@ -1,0 +1,115 @@
+"""What every API representation shares: read-only model serializers, the few fields that name a
+related object, and the history of an object (paged)."""
+
+from django.contrib.auth.models import User
+from rest_framework import serializers
+
+from apps.agencies.models import Agency
+from apps.deliverables.models import Deliverable
+from apps.groups.models import WorkingGroup
+from apps.plenary.models import PlenaryMeeting
+
+YEAR_RANGE = {"min_value": 2007, "max_value": 2100}
+
+
+class ReadSerializer(serializers.ModelSerializer):
+    """A representation: every field is output only (writes go through the services)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            field.read_only = True
+            field.required = False
+        return fields
+
+
+# --- references: the few fields that name a related object --------------------------------
+
+
+class UserRefSerializer(ReadSerializer):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name"]
+
+    def get_name(self, user: User) -> str:
+        return user.get_full_name() or user.username
+
+
+class AgencyRefSerializer(ReadSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:agency-detail")
+
+    class Meta:
+        model = Agency
+        fields = ["id", "url", "acronym", "name"]
+
+
+class GroupRefSerializer(ReadSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:working-group-detail")
+
+    class Meta:
+        model = WorkingGroup
+        fields = ["id", "url", "acronym", "name"]
+
+
+class DeliverableRefSerializer(ReadSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:deliverable-detail")
+
+    class Meta:
+        model = Deliverable
+        fields = ["id", "url", "title", "edition", "state"]
+
+
+class MeetingRefSerializer(ReadSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:meeting-detail")
+
+    class Meta:
+        model = PlenaryMeeting
+        fields = ["id", "url", "title", "kind", "starts_on"]
+
+
+def history_link(view_name: str) -> serializers.HyperlinkedIdentityField:
+    return serializers.HyperlinkedIdentityField(view_name=view_name, read_only=True)
+
+
+# --- history ---------------------------------------------------------------------------------
+
+
+def paginated(child: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
+    """One page of a list served under an object (its history, a round's positions)."""
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": child(many=True),
+            "__module__": __name__,
+        },
+    )
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.JSONField(
+        allow_null=True, help_text="The value before (ids for related objects)."
+    )
+    new = serializers.JSONField(allow_null=True, help_text="The value after.")
+    old_display = serializers.CharField(help_text="The value before, as a person reads it.")
+    new_display = serializers.CharField(help_text="The value after, as a person reads it.")
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The history row's id.")
+    when = serializers.DateTimeField()
+    who = UserRefSerializer(allow_null=True, help_text="Null: the system (e.g. a deadline job).")
+    action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    reason = serializers.CharField(allow_null=True)
+    changes = ChangeSerializer(
+        many=True, help_text="What changed from what to what; on creation, the initial values."
+    )
+
+
+HistoryPage = paginated(HistoryEntrySerializer, "HistoryPage")

@@ -1,0 +1,164 @@
+"""Deliverables: their representation, filters, progress updates and workflow moves."""
+
+from rest_framework import serializers
+
+from apps.deliverables.models import Deliverable, DeliverableState
+from apps.deliverables.selectors import SORTS
+from apps.deliverables.services import PROGRESS_FIELDS
+
+from .base import YEAR_RANGE, GroupRefSerializer, ReadSerializer, history_link
+
+
+class DeliverableSerializer(ReadSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:deliverable-detail")
+    history_url = history_link("api:deliverable-history")
+    transitions_url = serializers.HyperlinkedIdentityField(view_name="api:deliverable-transitions")
+    consensus_rounds_url = serializers.HyperlinkedIdentityField(
+        view_name="api:deliverable-consensus-rounds"
+    )
+    lead_group = GroupRefSerializer(read_only=True)
+    contributing_groups = GroupRefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Deliverable
+        fields = [
+            "id",
+            "url",
+            "title",
+            "kind",
+            "edition",
+            "state",
+            "lead_group",
+            "contributing_groups",
+            "target_date",
+            "target_precision",
+            "percent_complete",
+            "rag",
+            "next_milestone",
+            "status_note",
+            "summary",
+            "published_on",
+            "published_precision",
+            "link",
+            "needs_sam_endorsement",
+            "notes",
+            "source",
+            "version",
+            "updated_at",
+            "history_url",
+            "transitions_url",
+            "consensus_rounds_url",
+        ]
+
+
+class DeliverableQuerySerializer(serializers.Serializer):
+    group = serializers.CharField(
+        required=False, max_length=20, help_text="Lead working group acronym, e.g. TWG."
+    )
+    state = serializers.ChoiceField(choices=DeliverableState.choices, required=False)
+    kind = serializers.ChoiceField(choices=Deliverable.Kind.choices, required=False)
+    year = serializers.IntegerField(
+        required=False, help_text="Target or publication year.", **YEAR_RANGE
+    )
+    rag = serializers.ChoiceField(choices=Deliverable.Rag.choices, required=False)
+    search = serializers.CharField(
+        required=False,
+        max_length=200,
+        help_text="Words in the title, summary, status note or next milestone.",
+    )
+    ordering = serializers.ChoiceField(
+        choices=list(SORTS),
+        required=False,
+        help_text="Sort key; a leading '-' sorts descending. Default: -updated.",
+    )
+
+
+class ProgressUpdateSerializer(serializers.Serializer):
+    """The progress fields a PATCH may change; anything else is refused, not ignored."""
+
+    percent_complete = serializers.IntegerField(required=False, min_value=0, max_value=100)
+    rag = serializers.ChoiceField(
+        choices=[*Deliverable.Rag.choices, ("", "not set")], required=False
+    )
+    next_milestone = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    target_date = serializers.DateField(required=False, allow_null=True)
+    status_note = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text="Why, for the history (e.g. 'after the June telecon').",
+    )
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        name: [
+                            "This field cannot be changed here. A PATCH changes progress only: "
+                            f"{', '.join(PROGRESS_FIELDS)} (and an optional reason)."
+                        ]
+                        for name in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        if not set(attrs) & set(PROGRESS_FIELDS):
+            raise serializers.ValidationError(
+                f"Nothing to change: give at least one of {', '.join(PROGRESS_FIELDS)}."
+            )
+        return attrs
+
+
+class MoveSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The move's name in the workflow table.")
+    label = serializers.CharField()
+    to = serializers.ChoiceField(choices=DeliverableState.choices)
+    needs = serializers.ListField(
+        child=serializers.CharField(), help_text="The body fields this move requires."
+    )
+    endpoint = serializers.CharField(
+        allow_null=True,
+        help_text="Where to make it when not by POST to this URL: consensus-round moves go "
+        "through the round endpoints.",
+    )
+
+
+class TransitionsSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=DeliverableState.choices)
+    version = serializers.IntegerField()
+    transitions = MoveSerializer(many=True)
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(
+        choices=DeliverableState.choices,
+        error_messages={
+            "invalid_choice": '"{input}" is not a state. Use one of: '
+            + ", ".join(DeliverableState.values)
+            + "."
+        },
+    )
+    reason = serializers.CharField(
+        max_length=5000,
+        error_messages={
+            "blank": "Say why: every move records a reason (for a return, what to fix).",
+            "required": "Say why: every move records a reason (for a return, what to fix).",
+        },
+    )
+    published_on = serializers.DateField(
+        required=False, help_text="For publishing: the publication date."
+    )
+    link = serializers.URLField(
+        required=False, allow_blank=True, help_text="For publishing: where it is published."
+    )
+
+    def validate(self, attrs):
+        if attrs["to"] == DeliverableState.PUBLISHED and not attrs.get("published_on"):
+            raise serializers.ValidationError(
+                {"published_on": ["Give the publication date to mark a deliverable published."]}
+            )
+        return attrs

@@ -1,0 +1,218 @@
+"""Consensus rounds: positions, the tally, and what a user may do on a round now."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.plenary.models import ConsensusRound, PlenaryMeeting, Position
+
+from .base import (
+    AgencyRefSerializer,
+    DeliverableRefSerializer,
+    MeetingRefSerializer,
+    ReadSerializer,
+    UserRefSerializer,
+    history_link,
+    paginated,
+)
+
+
+class PositionSerializer(ReadSerializer):
+    agency = AgencyRefSerializer(read_only=True)
+    recorded_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = Position
+        fields = [
+            "id",
+            "agency",
+            "position",
+            "rationale",
+            "recorded_by",
+            "on_behalf",
+            "recorded_at",
+        ]
+
+
+class ConsensusRoundSummarySerializer(ReadSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:consensus-round-detail")
+    history_url = history_link("api:consensus-round-history")
+    positions_url = serializers.HyperlinkedIdentityField(view_name="api:consensus-round-positions")
+    deliverable = DeliverableRefSerializer(read_only=True)
+    meeting = MeetingRefSerializer(read_only=True, allow_null=True)
+    opened_by = UserRefSerializer(read_only=True)
+    closed_by = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ConsensusRound
+        fields = [
+            "id",
+            "url",
+            "deliverable",
+            "channel",
+            "meeting",
+            "opened_on",
+            "opened_at",
+            "opened_by",
+            "deadline",
+            "state",
+            "outcome",
+            "closed_at",
+            "closed_by",
+            "close_reason",
+            "history_url",
+            "positions_url",
+        ]
+
+
+class AgencyPositionSerializer(serializers.Serializer):
+    agency = AgencyRefSerializer()
+    latest = PositionSerializer(
+        allow_null=True, help_text="The position that counts; null: not answered yet."
+    )
+    earlier = PositionSerializer(many=True, help_text="Positions it recorded before, newest first.")
+
+
+class TallySerializer(serializers.Serializer):
+    concur = serializers.IntegerField()
+    no_objection = serializers.IntegerField()
+    abstain = serializers.IntegerField()
+    object = serializers.IntegerField()
+
+
+class ConsensusRoundSerializer(ConsensusRoundSummarySerializer):
+    """A round with where it stands: every eligible agency's position, the tally, who is silent,
+    and what this user may do on it now."""
+
+    agencies = serializers.SerializerMethodField()
+    tally = serializers.SerializerMethodField()
+    not_answered = serializers.SerializerMethodField()
+    deadline_passed = serializers.SerializerMethodField()
+    days_left = serializers.SerializerMethodField()
+    may_close_now = serializers.SerializerMethodField()
+    you_may_record_for = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
+    class Meta(ConsensusRoundSummarySerializer.Meta):
+        fields = [
+            *ConsensusRoundSummarySerializer.Meta.fields,
+            "agencies",
+            "tally",
+            "not_answered",
+            "deadline_passed",
+            "days_left",
+            "may_close_now",
+            "you_may_record_for",
+            "actions",
+        ]
+
+    def _facts(self, round):
+        return self.context["facts"]
+
+    @extend_schema_field(AgencyPositionSerializer(many=True))
+    def get_agencies(self, round) -> list:
+        return AgencyPositionSerializer(
+            self._facts(round).rows, many=True, context=self.context
+        ).data
+
+    @extend_schema_field(TallySerializer)
+    def get_tally(self, round) -> dict:
+        return self._facts(round).tally
+
+    @extend_schema_field(AgencyRefSerializer(many=True))
+    def get_not_answered(self, round) -> list:
+        return AgencyRefSerializer(
+            self._facts(round).not_answered, many=True, context=self.context
+        ).data
+
+    def get_deadline_passed(self, round) -> bool:
+        return self._facts(round).deadline_passed
+
+    def get_days_left(self, round) -> int:
+        return self._facts(round).days_left
+
+    def get_may_close_now(self, round) -> bool:
+        return self._facts(round).may_close_now
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_you_may_record_for(self, round) -> list[str]:
+        return self.context["speaks_for"]
+
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.ChoiceField(choices=["record_position", "close", "extend", "cancel"])
+        )
+    )
+    def get_actions(self, round) -> list[str]:
+        return self.context["actions"]
+
+
+class ConsensusRoundQuerySerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=ConsensusRound.State.choices, required=False)
+    channel = serializers.ChoiceField(choices=ConsensusRound.Channel.choices, required=False)
+    deliverable = serializers.IntegerField(required=False, min_value=1)
+
+
+class RoundOpenSerializer(serializers.Serializer):
+    deadline = serializers.DateField(
+        required=False,
+        help_text="Positions are taken until the end of this day (UTC). Default: in 14 days.",
+    )
+    channel = serializers.ChoiceField(choices=ConsensusRound.Channel.choices)
+    meeting = serializers.PrimaryKeyRelatedField(
+        queryset=PlenaryMeeting.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The meeting (id) where it is decided, if any.",
+        error_messages={"does_not_exist": "No meeting with id {pk_value}: see /api/v1/meetings/."},
+    )
+    reason = serializers.CharField(
+        required=False,
+        max_length=5000,
+        help_text="For the history; default: submitted for plenary consensus.",
+    )
+
+
+class PositionRequestSerializer(serializers.Serializer):
+    position = serializers.ChoiceField(choices=Position.Kind.choices)
+    rationale = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        help_text="Required for an objection: what blocks consensus and what would resolve it.",
+    )
+    agency = serializers.CharField(
+        required=False,
+        max_length=30,
+        help_text="Acronym of the agency the position is for; needed only when you may speak "
+        "for more than one (the secretariat, recording on an agency's behalf).",
+    )
+
+    def validate(self, attrs):
+        if attrs["position"] == Position.Kind.OBJECT and not attrs.get("rationale", "").strip():
+            raise serializers.ValidationError(
+                {
+                    "rationale": [
+                        "An objection must give its rationale: say what blocks consensus and "
+                        "what would resolve it."
+                    ]
+                }
+            )
+        return attrs
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=5000,
+        error_messages={
+            "blank": "Say why: this step records a reason.",
+            "required": "Say why: this step records a reason.",
+        },
+    )
+
+
+class RoundExtendSerializer(ReasonSerializer):
+    deadline = serializers.DateField(help_text="The new deadline, after the current one.")
+
+
+PositionPage = paginated(PositionSerializer, "PositionPage")
+RoundPage = paginated(ConsensusRoundSummarySerializer, "ConsensusRoundPage")

@@ -1,0 +1,106 @@
+"""Annual report drafts: request one, poll it, download its files."""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.response import Response
+
+from apps.reports.files import DOCX_MEDIA_TYPE, DraftNotDone, FileKind, report_draft_file_response
+from apps.reports.models import ReportDraft
+from apps.reports.services import report_draft_request
+
+from .. import selectors
+from ..errors import Conflict
+from ..schema import LIST_ERRORS, READ_ERRORS, errors
+from ..serializers.reports import (
+    ReportDraftQuerySerializer,
+    ReportDraftRequestSerializer,
+    ReportDraftSerializer,
+)
+from .base import RecordViewSet, parsed_body
+
+
+class AnyAccept(BaseContentNegotiation):
+    """A download answers whatever the client accepts: the file, or a JSON error."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def download_schema(kind: str, media_type: str):
+    return extend_schema(
+        summary=f"Download the draft's {kind}",
+        description="Only once the draft is done: before that, 409 with its state and progress.",
+        responses={
+            (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=f"The {kind}."),
+            **{(code, "application/json"): body for code, body in errors(401, 404, 409).items()},
+        },
+    )
+
+
+@extend_schema(tags=["annual report drafts"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="List annual report drafts",
+        parameters=[ReportDraftQuerySerializer],
+        responses={200: ReportDraftSerializer(many=True), **errors(*LIST_ERRORS)},
+    ),
+    retrieve=extend_schema(
+        summary="One draft: poll it until its state is done (or failed, with the error)",
+        responses={200: ReportDraftSerializer, **errors(*READ_ERRORS)},
+    ),
+    create=extend_schema(
+        summary="Request a draft of the annual report (secretariat)",
+        description="Queues the year's next version and answers 202 at once, with the draft's "
+        "URL in Location: poll it until `state` is done, then download docx_url / html_url.",
+        request=ReportDraftRequestSerializer,
+        responses={202: ReportDraftSerializer, **errors(400, 401, 403, 415)},
+    ),
+)
+class ReportDraftViewSet(RecordViewSet):
+    """Drafts of the annual report: each request makes the year's next version, drafted in the
+    background from the record; the DOCX is for the secretariat to edit, the HTML to preview."""
+
+    queryset = ReportDraft.objects.all()
+    serializer_class = ReportDraftSerializer
+    query_serializer_class = ReportDraftQuerySerializer
+
+    def records(self, **filters):
+        return selectors.report_drafts_list(**filters)
+
+    def create(self, request):
+        body = parsed_body(ReportDraftRequestSerializer, request)
+        draft = report_draft_request(year=body["year"], actor=request.user)
+        draft = self.records().get(pk=draft.pk)  # the task may have run already (no broker)
+        data = self.get_serializer(draft).data
+        # A plain str: the serializer's Hyperlink is refused by WSGI servers that check types.
+        location = str(data["url"])
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+
+    def _download(self, kind: FileKind):
+        draft = self.get_object()
+        try:
+            return report_draft_file_response(draft=draft, kind=kind, as_attachment=kind == "docx")
+        except DraftNotDone as not_done:
+            # The API refuses a state with a 409 (the admin, a 404), saying what to poll.
+            detail = not_done.summary
+            if draft.state != ReportDraft.State.FAILED:
+                where = reverse("api:report-draft-detail", args=[draft.pk])
+                detail += f"; poll {where} until it is done"
+            raise Conflict(f"{detail}.", state=draft.state, allowed=[]) from None
+
+    @download_schema("DOCX", DOCX_MEDIA_TYPE)
+    @action(detail=True, methods=["get"], content_negotiation_class=AnyAccept)
+    def docx(self, request, pk=None):
+        return self._download("docx")
+
+    @download_schema("HTML preview", "text/html")
+    @action(detail=True, methods=["get"], content_negotiation_class=AnyAccept)
+    def html(self, request, pk=None):
+        return self._download("html")

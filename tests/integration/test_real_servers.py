@@ -1,0 +1,553 @@
+"""Every write, through the servers people really run: Django's development server (`make demo`:
+manage.py runserver, DEBUG on) and gunicorn with production settings, over real HTTP.
+
+Each server gets a throw-away PostgreSQL database cloned from one migrated and seeded with the
+ISECG record and the demo accounts (`seed_demo`), and a Redis of its own (tests/reliability's
+RedisServer: no worker takes the tasks, so no report file is written). People sign in through
+the login page and post the forms as a browser would, with the CSRF token of the page they read;
+the forms are scraped from the pages, never typed in here, so a field added to a form is sent
+as the page has it. Scripts use the API with a token. Each write must answer its 2xx/3xx and be
+stored (read back through the API); no request may fail with a 5xx, nor the server log a
+traceback. The development server refuses any header value that is not a plain str, which is
+how a DRF Hyperlink in a Location header once broke `make demo`.
+"""
+
+import datetime
+import html
+import re
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+import requests
+from django.urls import reverse
+
+from tests.reliability.servers import (
+    RedisServer,
+    free_port,
+    gunicorn,
+    manage,
+    python_env,
+    start,
+    stop,
+    wait_until,
+)
+from tests.services import require_postgres
+
+pytestmark = [pytest.mark.integration, pytest.mark.postgres]
+
+PASSWORD = "isecg-demo"  # seed_demo's demo-only default
+TIMEOUT = 30
+
+
+# --- what a browser does with a page's forms ---------------------------------------------------
+
+
+@dataclass
+class Form:
+    action: str
+    method: str
+    fields: dict[str, str] = field(default_factory=dict)  # what a browser sends untouched
+    options: dict[str, list[str]] = field(default_factory=dict)  # select, radio: the choices
+    buttons: list[tuple[str, str]] = field(default_factory=list)  # named submit buttons
+
+
+class FormParser(HTMLParser):
+    """The forms of a page, with each field's current value as a browser would submit it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[Form] = []
+        self._form: Form | None = None
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._option: dict | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "form":
+            self._form = Form(a.get("action") or "", (a.get("method") or "get").lower())
+            self.forms.append(self._form)
+            return
+        form, name = self._form, a.get("name")
+        if form is None:
+            return
+        kind = (a.get("type") or "").lower()
+        if tag == "button" and kind in ("", "submit") and name:
+            form.buttons.append((name, a.get("value") or ""))
+        elif tag == "input" and name:
+            if kind in ("submit", "image"):
+                form.buttons.append((name, a.get("value") or ""))
+            elif kind in ("checkbox", "radio"):
+                form.options.setdefault(name, []).append(a.get("value") or "on")
+                if "checked" in a:
+                    form.fields[name] = a.get("value") or "on"
+            elif kind not in ("button", "reset", "file"):
+                form.fields[name] = a.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            form.fields[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+            form.options[name] = []
+        elif tag == "option" and self._select:
+            self._option = {"value": a.get("value"), "text": "", "selected": "selected" in a}
+
+    def handle_data(self, data: str) -> None:
+        if self._form is not None and self._textarea:
+            self._form.fields[self._textarea] += data
+        if self._option is not None:
+            self._option["text"] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        form = self._form
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea" and form is not None and self._textarea:
+            # A browser drops the newline right after <textarea>, as Django writes it.
+            form.fields[self._textarea] = form.fields[self._textarea].removeprefix("\n")
+            self._textarea = None
+        elif tag == "option" and form is not None and self._select and self._option:
+            value = self._option["value"]
+            value = self._option["text"].strip() if value is None else value
+            form.options[self._select].append(value)
+            if self._option["selected"] or self._select not in form.fields:
+                form.fields[self._select] = value  # the selected option, else the first
+            self._option = None
+        elif tag == "select":
+            self._select = None
+
+
+def forms_of(page: str) -> list[Form]:
+    parser = FormParser()
+    parser.feed(page)
+    return parser.forms
+
+
+# --- people and scripts over HTTP --------------------------------------------------------------
+
+
+@dataclass
+class Exchange:
+    method: str
+    url: str
+    status: int
+
+
+class Client:
+    """One person's browser, or one script: its own cookies, every exchange logged."""
+
+    def __init__(self, base: str, exchanges: list[Exchange], token: str | None = None) -> None:
+        self.base = base
+        self.http = requests.Session()
+        self.exchanges = exchanges
+        if token:
+            self.http.headers["Authorization"] = f"Token {token}"
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        kwargs.setdefault("timeout", TIMEOUT)
+        kwargs.setdefault("allow_redirects", False)
+        response = self.http.request(method, self.base + path, **kwargs)
+        self.exchanges.append(Exchange(method, path, response.status_code))
+        return response
+
+    def page(self, path: str) -> str:
+        response = self.request("GET", path)
+        assert response.status_code == 200, f"GET {path}: {response.status_code}"
+        return response.text
+
+    def form(self, path: str, action: str) -> Form:
+        """The form on the page at `path` that posts to `action` (no action: the page)."""
+        found = [form for form in forms_of(self.page(path)) if (form.action or path) == action]
+        assert len(found) == 1, f"{len(found)} forms post to {action} on {path}"
+        found[0].action = action
+        return found[0]
+
+    def submit(
+        self, path: str, action: str, values: dict[str, str] | None = None, button=None
+    ) -> requests.Response:
+        """Fill in the form of the page at `path` (only fields it has) and send it as a browser
+        does: the page's CSRF token, the session cookie, Origin and Referer."""
+        form = self.form(path, action)
+        values = values or {}
+        unknown = set(values) - set(form.fields) - set(form.options)
+        assert not unknown, f"the form posting to {action} has no field {sorted(unknown)}"
+        assert form.method == "post" and "csrfmiddlewaretoken" in form.fields
+        data = {**form.fields, **values}
+        if button is not None:
+            assert button in form.buttons, f"no button {button} in {form.buttons}"
+            data[button[0]] = button[1]
+        headers = {"Origin": self.base, "Referer": self.base + path}
+        return self.request("POST", action, data=data, headers=headers)
+
+    def sign_in(self, username: str) -> "Client":
+        login = reverse("login")
+        response = self.submit(login, login, {"username": username, "password": PASSWORD})
+        assert response.status_code == 302, f"sign-in of {username}: {response.status_code}"
+        assert "sessionid" in self.http.cookies
+        assert f"Sign out {username}" in self.page("/")
+        return self
+
+    def json(self, path: str, status: int = 200) -> dict:
+        response = self.request("GET", path)
+        assert response.status_code == status, f"GET {path}: {response.status_code}"
+        return response.json()
+
+    def post_json(self, path: str, body: dict, *, csrf: bool = False) -> requests.Response:
+        headers = {"X-CSRFToken": self.http.cookies["csrftoken"]} if csrf else {}
+        if csrf:
+            headers |= {"Origin": self.base, "Referer": self.base + "/"}
+        return self.request("POST", path, json=body, headers=headers)
+
+
+def redirected(browser: Client, response: requests.Response, to: str, what: str) -> str:
+    """The page a form's 302 leads to, which must say the change was made (a refusal redirects
+    too, with an error message instead)."""
+    assert response.status_code == 302, f"{what}: {response.status_code} {response.text[:300]}"
+    location = response.headers["Location"]
+    assert urlsplit(location).path == to, f"{what}: to {location}"
+    page = html.unescape(browser.page(to))
+    assert 'class="success"' in page and 'class="error"' not in page, f"{what}: {page[-2000:]}"
+    return page
+
+
+# --- the servers -------------------------------------------------------------------------------
+
+
+def run_manage(env: dict[str, str], *args: str) -> None:
+    done = manage(env, *args)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def seeded_database() -> Iterator[str]:
+    """A database migrated and seeded once, as `make demo` does; each server gets a copy."""
+    admin_url = require_postgres()
+    name = f"isecg_servers_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        env = python_env(DATABASE_URL=database_url(name), REDIS_URL=None, CACHE_URL=None)
+        run_manage(env, "migrate", "--noinput", "-v0")
+        run_manage(env, "seed_demo")
+        yield name
+    finally:
+        drop(name)
+
+
+def database_url(name: str) -> str:
+    return require_postgres().rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop(name: str) -> None:
+    with psycopg.connect(require_postgres(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@dataclass
+class Server:
+    kind: str
+    base: str
+    database: str
+    log: Path
+
+
+def runserver(env: dict[str, str], log: Path):
+    """`make demo`'s server: manage.py runserver, DEBUG on, no SECRET_KEY needed."""
+    port = free_port()
+    process = start(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"], env, log
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        assert process.poll() is None, log.read_text()
+        try:
+            return requests.get(f"{base}/accounts/login/", timeout=5).status_code == 200
+        except requests.RequestException:
+            return False
+
+    try:
+        wait_until(up, seconds=60, what="runserver", every=0.3)
+    except BaseException:
+        stop(process)
+        raise
+    return process, base
+
+
+@pytest.fixture(params=["runserver", "gunicorn"])
+def server(request, seeded_database, redis_server, tmp_path) -> Iterator[Server]:
+    name = f"{seeded_database}_{request.param}_{uuid.uuid4().hex[:4]}"
+    with psycopg.connect(require_postgres(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{seeded_database}"')
+    log = tmp_path / f"{request.param}.log"
+    db = request.param_index  # Redis databases of its own: no throttle count carries over
+    services = {
+        "DATABASE_URL": database_url(name),
+        "REDIS_URL": redis_server.url.rsplit("/", 1)[0] + f"/{2 * db}",
+        "CACHE_URL": redis_server.url.rsplit("/", 1)[0] + f"/{2 * db + 1}",
+    }
+    process = None
+    try:
+        if request.param == "runserver":
+            process, base = runserver(python_env(DEBUG="1", SECRET_KEY=None, **services), log)
+        else:
+            process, base = gunicorn(python_env(**services), log, workers=2)
+        yield Server(request.param, base, name, log)
+    finally:
+        if process is not None:
+            stop(process)
+        drop(name)
+
+
+# --- the writes --------------------------------------------------------------------------------
+
+
+class World:
+    """The server under test, every exchange with it, and the secretariat's API script."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.exchanges: list[Exchange] = []
+        self.tokens = {
+            username: self.token_for(username) for username in ("secretariat", "delegate-esa")
+        }
+        self.api = self.script(self.tokens["secretariat"])
+
+    def token_for(self, username: str) -> str:
+        """POST /api/v1/auth/token/ as a script signs in: username and password, no session."""
+        response = Client(self.server.base, self.exchanges).post_json(
+            "/api/v1/auth/token/", {"username": username, "password": PASSWORD}
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["username"] == username
+        return response.json()["token"]
+
+    def script(self, token: str) -> Client:
+        return Client(self.server.base, self.exchanges, token=token)
+
+    def browser(self, username: str) -> Client:
+        return Client(self.server.base, self.exchanges).sign_in(username)
+
+    def stored(self, path: str) -> dict:
+        """Read back through the API what a write stored."""
+        return self.api.json(path)
+
+
+def test_every_write_through_a_real_server(server: Server):
+    world = World(server)
+    [twg] = world.api.json("/api/v1/working-groups/?acronym=TWG")["results"]
+    drafting = world.api.json("/api/v1/deliverables/?group=TWG&state=drafting&ordering=title")
+    deliverable = drafting["results"][0]  # a TWG product, its co-chair cochair-twg
+
+    cochair, secretariat = world.browser("cochair-twg"), world.browser("secretariat")
+    progress_and_moves(world, cochair, deliverable)
+    rounds_through_the_web(world, secretariat, deliverable["id"])
+    rounds_through_the_api(world, secretariat, deliverable["id"])
+    outlook(world, cochair, twg["id"])
+    report_drafts(world, secretariat)
+    token_page(world)
+    sign_out(world, cochair)
+
+    assert [exchange for exchange in world.exchanges if exchange.status >= 500] == []
+    log = server.log.read_text()
+    assert "Traceback" not in log, log
+    if server.kind == "runserver":  # it logs every request with its status
+        assert re.search(r'"POST /api/v1/deliverables/\d+/consensus-rounds/ HTTP/1.1" 201', log)
+        assert re.search(r'"POST /api/v1/report-drafts/ HTTP/1.1" 202', log)
+        assert not re.search(r'HTTP/1.1" 5\d\d', log), log
+
+
+def progress_and_moves(world: World, cochair: Client, deliverable: dict) -> None:
+    """The co-chair updates progress, then sends it to WG review and submits it."""
+    pk = deliverable["id"]
+    page, api = reverse("web:deliverable", args=[pk]), f"/api/v1/deliverables/{pk}/"
+    percent = 37 if deliverable["percent_complete"] != 37 else 38
+    response = cochair.submit(
+        page,
+        reverse("web:progress", args=[pk]),
+        {"percent_complete": str(percent), "reason": "after the telecon"},
+    )
+    redirected(cochair, response, page, "progress update")
+    after = world.stored(api)
+    assert (after["percent_complete"], after["version"]) == (percent, deliverable["version"] + 1)
+
+    for target in ("wg_review", "submitted"):
+        # One form per move the page offers, all posting to the same URL: pick it by its target.
+        [move] = [
+            form
+            for form in forms_of(cochair.page(page))
+            if form.action == reverse("web:move", args=[pk]) and form.fields.get("to") == target
+        ]
+        response = cochair.request(
+            "POST",
+            move.action,
+            data={**move.fields, "reason": f"Ready for {target}"},
+            headers={"Origin": world.server.base, "Referer": world.server.base + page},
+        )
+        redirected(cochair, response, page, f"move to {target}")
+        assert world.stored(api)["state"] == target
+
+
+def rounds_through_the_web(world: World, secretariat: Client, pk: int) -> None:
+    """The secretariat opens a round, a delegate answers, the secretariat extends and cancels."""
+    page = reverse("web:deliverable", args=[pk])
+    response = secretariat.submit(
+        page, reverse("web:round-open", args=[pk]), {"channel": "written_procedure"}
+    )
+    [opened] = world.api.json(f"/api/v1/consensus-rounds/?deliverable={pk}&state=open")["results"]
+    round_page, api = reverse("web:round", args=[opened["id"]]), opened["url"]
+    api = urlsplit(api).path
+    redirected(secretariat, response, round_page, "open a round")
+    assert world.stored(f"/api/v1/deliverables/{pk}/")["state"] == "in_consensus"
+
+    nasa = world.browser("delegate-nasa")
+    response = nasa.submit(
+        round_page, reverse("web:position", args=[opened["id"]]), {"position": "concur"}
+    )
+    redirected(nasa, response, round_page, "record a position")
+    latest = {row["agency"]["acronym"]: row["latest"] for row in world.stored(api)["agencies"]}
+    assert latest["NASA"]["position"] == "concur"
+    assert latest["NASA"]["recorded_by"]["username"] == "delegate-nasa"
+
+    later = datetime.date.fromisoformat(opened["deadline"]) + datetime.timedelta(days=7)
+    response = secretariat.submit(
+        round_page,
+        reverse("web:round-decide", args=[opened["id"], "extend"]),
+        {"deadline": later.isoformat(), "reason": "More time to read"},
+    )
+    redirected(secretariat, response, round_page, "extend a round")
+    assert world.stored(api)["deadline"] == later.isoformat()
+
+    response = secretariat.submit(
+        round_page,
+        reverse("web:round-decide", args=[opened["id"], "cancel"]),
+        {"reason": "Wrong version circulated"},
+    )
+    redirected(secretariat, response, round_page, "cancel a round")
+    assert world.stored(api)["state"] == "cancelled"
+    assert world.stored(f"/api/v1/deliverables/{pk}/")["state"] == "submitted"
+
+
+def rounds_through_the_api(world: World, secretariat: Client, pk: int) -> None:
+    """A script opens a round (201 and its Location), another records ESA's position (201);
+    once the deadline has passed the secretariat closes the round on its page."""
+    response = world.api.post_json(
+        f"/api/v1/deliverables/{pk}/consensus-rounds/",
+        {"channel": "written_procedure", "reason": "The corrected version"},
+    )
+    assert response.status_code == 201, response.text
+    round = response.json()
+    assert response.headers["Location"] == round["url"]
+    api = urlsplit(response.headers["Location"]).path
+    assert world.stored(api)["state"] == "open"
+
+    response = world.script(world.tokens["delegate-esa"]).post_json(
+        f"{api}positions/", {"position": "no_objection"}
+    )
+    assert response.status_code == 201, response.text
+    positions = world.stored(f"{api}positions/")["results"]
+    assert [(p["agency"]["acronym"], p["position"]) for p in positions] == [("ESA", "no_objection")]
+
+    # Two weeks go by (here, in the database): only then may the secretariat close it.
+    today = datetime.datetime.now(datetime.UTC).date()
+    with psycopg.connect(database_url(world.server.database), autocommit=True) as conn:
+        conn.execute(
+            "UPDATE plenary_consensusround SET opened_on = %s, deadline = %s WHERE id = %s",
+            (today - datetime.timedelta(days=15), today - datetime.timedelta(days=1), round["id"]),
+        )
+    round_page = reverse("web:round", args=[round["id"]])
+    response = secretariat.submit(
+        round_page,
+        reverse("web:round-decide", args=[round["id"], "close"]),
+        {"reason": "Deadline passed"},
+    )
+    redirected(secretariat, response, round_page, "close a round")
+    closed = world.stored(api)
+    assert (closed["state"], closed["outcome"]) == ("closed", "consensus")
+    assert closed["closed_by"]["username"] == "secretariat"
+    assert world.stored(f"/api/v1/deliverables/{pk}/")["state"] in ("approved", "sam_endorsement")
+
+
+def outlook(world: World, cochair: Client, group: int) -> None:
+    """The co-chair adds an outlook paragraph to the group's page, then edits it."""
+    page = reverse("web:group", args=[group])
+    text = f"TWG will map the lunar surface power gaps ({uuid.uuid4().hex[:6]})."
+    add = cochair.form(page, reverse("web:outlook-add", args=[group]))
+    year = add.fields["year"]
+    response = cochair.submit(page, add.action, {"text": text})
+    redirected(cochair, response, page, "add an outlook paragraph")
+    items = world.stored(f"/api/v1/outlook-items/?group=TWG&year={year}&page_size=200")
+    [item] = [item for item in items["results"] if item["text"] == text]
+
+    year_page = f"{page}?outlook_year={year}"
+    edit = cochair.form(year_page, reverse("web:outlook-edit", args=[item["id"]]))
+    [text_field] = [name for name in edit.fields if name.endswith("text")]  # prefixed per item
+    assert edit.fields[text_field] == text
+    edited = text.replace("will map", "maps")
+    response = cochair.submit(year_page, edit.action, {text_field: edited})
+    redirected(cochair, response, page, "edit an outlook paragraph")
+    assert world.stored(f"/api/v1/outlook-items/{item['id']}/")["text"] == edited
+
+
+def report_drafts(world: World, secretariat: Client) -> None:
+    """The secretariat requests a draft on the reports page, then through the API from the
+    signed-in browser (session and CSRF token, as the API's docs page does)."""
+    page = reverse("web:reports")
+    form = secretariat.form(page, reverse("web:report-request"))
+    response = secretariat.submit(page, form.action)
+    assert response.status_code == 302, response.text
+    draft_page = urlsplit(response.headers["Location"]).path
+    draft_id = int(re.fullmatch(r"/reports/(\d+)/", draft_page).group(1))
+    redirected(secretariat, response, draft_page, "request a report draft")
+    draft = world.stored(f"/api/v1/report-drafts/{draft_id}/")
+    assert str(draft["year"]) == form.fields["year"]
+    assert draft["requested_by"]["username"] == "secretariat"
+
+    response = secretariat.post_json("/api/v1/report-drafts/", {"year": draft["year"]}, csrf=True)
+    assert response.status_code == 202, response.text
+    again = world.stored(urlsplit(response.headers["Location"]).path)
+    assert (again["year"], again["version"]) == (draft["year"], draft["version"] + 1)
+    assert again["requested_by"]["username"] == "secretariat"
+
+
+def token_page(world: World) -> None:
+    """A reader makes a token on the 'Your API token' page, replaces it, and revokes it."""
+    reader, page = world.browser("reader"), reverse("api:token-page")
+    assert "You have no API token." in reader.page(page)
+    keys = []
+    for action in ("create", "regenerate"):
+        response = reader.submit(page, page, button=("action", action))
+        assert response.status_code == 200, response.text
+        [key] = re.findall(r'<input id="api-token"[^>]* value="(\w+)"', response.text)
+        assert world.script(key).json("/api/v1/agencies/?page_size=1")["count"] > 0
+        keys.append(key)
+    assert keys[0] != keys[1]
+    assert world.script(keys[0]).request("GET", "/api/v1/agencies/").status_code == 401
+    response = reader.submit(page, page, button=("action", "revoke"))
+    assert response.status_code == 200, response.text
+    assert "Your token is revoked" in response.text
+    assert world.script(keys[1]).request("GET", "/api/v1/agencies/").status_code == 401
+
+
+def sign_out(world: World, cochair: Client) -> None:
+    """The header's sign-out button: the session ends."""
+    response = cochair.submit("/", reverse("logout"))
+    assert response.status_code == 302, response.text
+    assert urlsplit(response.headers["Location"]).path == reverse("login")
+    again = cochair.request("GET", "/")
+    assert again.status_code == 302 and reverse("login") in again.headers["Location"]
