@@ -19,6 +19,8 @@ STATUS_OF_CODE = {
     "not_found": status.HTTP_404_NOT_FOUND,
     "illegal_move": status.HTTP_409_CONFLICT,
     "stale": status.HTTP_412_PRECONDITION_FAILED,
+    # Another write held the same rows (a deadlock, retried once): nothing saved, try again.
+    "busy": status.HTTP_409_CONFLICT,
 }
 
 NOT_AUTHENTICATED = (

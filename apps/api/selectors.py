@@ -5,18 +5,15 @@ import datetime
 
 from django.db.models import QuerySet
 
-from apps.accounts import permissions
 from apps.agencies.models import Agency
 from apps.agencies.selectors import members_on
 from apps.core.models import in_force_on
 from apps.deliverables.models import Activity, Deliverable
 from apps.deliverables.selectors import DeliverableFilter, deliverables_filtered
-from apps.deliverables.services import allowed_moves
-from apps.deliverables.workflow import ROUND_MOVES
 from apps.groups.models import CoChairAppointment, OutlookItem, WorkingGroup
 from apps.groups.selectors import groups_active_on
+from apps.plenary.abilities import deliverable_abilities
 from apps.plenary.models import ConsensusRound, PlenaryMeeting
-from apps.plenary.selectors import RoundFacts
 from apps.reports.models import ReportDraft
 
 
@@ -158,45 +155,17 @@ def round_positions(*, round: ConsensusRound):
 def deliverable_transitions(
     *, deliverable: Deliverable, user, endpoints: dict[str, str | None]
 ) -> list[dict]:
-    """The moves this user may make now, as the transitions endpoint lists them; `endpoints`
-    gives the URL of each round move (opening and cancelling go through the round)."""
-    moves = []
-    for move in allowed_moves(deliverable=deliverable, user=user):
-        if move.name in ROUND_MOVES:
-            needs = ["channel", "deadline"] if move.name == "open_round" else ["reason"]
-        elif move.name == "publish":
-            needs = ["reason", "published_on", "link"]
-        else:
-            needs = ["reason"]
-        moves.append(
-            {
-                "name": move.name,
-                "label": move.label,
-                "to": move.target,
-                "needs": needs,
-                "endpoint": endpoints.get(move.name),
-            }
-        )
-    return moves
-
-
-def agencies_user_speaks_for(*, round: ConsensusRound, user) -> list[Agency]:
-    """The eligible agencies of the round this user may record a position for, by acronym."""
-    eligible = {agency.pk: agency for agency in round.eligible_agencies.all()}
-    speaks_for = permissions.agencies_user_may_speak_for(user, set(eligible))
-    return sorted((eligible[pk] for pk in speaks_for), key=lambda agency: agency.acronym)
-
-
-def round_actions(*, facts: RoundFacts, user, speaks_for: list[Agency]) -> list[str]:
-    """What this user may do on the round now (the services decide; this only tells)."""
-    round = facts.round
-    if round.state != ConsensusRound.State.OPEN:
-        return []
-    actions = []
-    if speaks_for and not facts.deadline_passed:
-        actions.append("record_position")
-    if permissions.may_manage_record(user):
-        if facts.may_close_now:
-            actions.append("close")
-        actions += ["extend", "cancel"]
-    return actions
+    """The moves this user may make now, as the transitions endpoint lists them, with the
+    input each needs (from the move table); `endpoints` gives the URL of each round move
+    (opening and cancelling go through the round)."""
+    abilities = deliverable_abilities(deliverable=deliverable, user=user)
+    return [
+        {
+            "name": move.name,
+            "label": move.label,
+            "to": move.target,
+            "needs": [needed.value for needed in (*move.needs, *move.optional)],
+            "endpoint": endpoints.get(move.name),
+        }
+        for move in abilities.moves
+    ]

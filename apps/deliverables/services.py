@@ -24,7 +24,7 @@ from .workflow import TERMINAL_STATES, Actor, Input, Move, find_move, moves_from
 # What to ask for when a move's required input is missing.
 _INPUT_ASKS = {
     Input.REASON: "Say why: every move records a reason (for a return, what to fix).",
-    Input.PUBLISHED_ON: "Give the publication date (published_on) to mark a deliverable published.",
+    Input.PUBLISHED_ON: "Give the publication date to mark a deliverable published.",
     Input.CHANNEL: "Give the channel of the consensus round.",
     Input.DEADLINE: "Give the deadline of the consensus round.",
 }
@@ -139,24 +139,32 @@ def deliverable_transition(
     return deliverable
 
 
-@atomic_retrying
-def _transition(*, deliverable, actor, to: str, inputs: dict, expected_version) -> None:
-    locked = lock_deliverable(deliverable, expected_version=expected_version)
-    actors = permissions.workflow_actors(actor, locked) - {Actor.SYSTEM}
-    move = find_move(locked, to, actors)
+def move_check(*, deliverable: Deliverable, actor, to: str) -> Move:
+    """The move to `to` that this user may make directly now, or the refusal naming the state
+    and their moves. Interfaces ask it before they look at a move's input (illegal before
+    incomplete); deliverable_transition asks it again under the row lock."""
+    actors = permissions.workflow_actors(actor, deliverable) - {Actor.SYSTEM}
+    move = find_move(deliverable, to, actors)
     if move is None:
-        raise move_refusal(locked, actor, to)
+        raise move_refusal(deliverable, actor, to)
     if move.via_round:
         raise ApplicationError(
-            f"'{locked}' is {locked.state}: "
+            f"'{deliverable}' is {deliverable.state}: "
             + (
                 "open a consensus round on it to move it to in_consensus."
                 if move.target == DeliverableState.IN_CONSENSUS
                 else "cancel its consensus round to move it back to submitted."
             ),
             code="illegal_move",
-            extra={"state": locked.state},
+            extra={"state": deliverable.state},
         )
+    return move
+
+
+@atomic_retrying
+def _transition(*, deliverable, actor, to: str, inputs: dict, expected_version) -> None:
+    locked = lock_deliverable(deliverable, expected_version=expected_version)
+    move = move_check(deliverable=locked, actor=actor, to=to)
     move_make(deliverable=locked, move=move, actor=actor, inputs=inputs)
 
 
@@ -301,6 +309,7 @@ __all__ = [
     "deliverable_transition",
     "deliverable_update_progress",
     "lock_deliverable",
+    "move_check",
     "move_make",
     "move_refusal",
 ]

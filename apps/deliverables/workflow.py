@@ -180,10 +180,6 @@ TERMINAL_STATES: frozenset[str] = frozenset(
 RETURN_MOVE_NAMES: frozenset[str] = frozenset(m.name for m in MOVES if m.returns_work)
 
 
-# Moves a person makes through a consensus round's own services (open, cancel).
-ROUND_MOVES: frozenset[str] = frozenset(m.name for m in MOVES if m.via_round)
-
-
 def moves_from(deliverable) -> list[Move]:
     """Every move the table allows from the deliverable's current state, whoever makes it."""
     return [move for move in MOVES if move.applies_to(deliverable)]

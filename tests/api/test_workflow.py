@@ -203,3 +203,31 @@ def test_a_malformed_body_is_a_400(cast, as_role):
     listed = as_role("cochair").post(transitions_url(deliverable), ["drafting"], format="json")
     assert listed.status_code == 400
     assert "non_field_errors" in listed.json()["fields"]
+
+
+def test_an_illegal_move_is_a_409_before_its_input_is_checked(cast, as_role):
+    deliverable = cast.deliverable("drafting")
+    response = as_role("secretariat").post(
+        transitions_url(deliverable), {"to": "published", "reason": ""}, format="json"
+    )
+    assert response.status_code == 409
+    body = response.json()
+    assert "not from drafting" in body["detail"]
+    assert "publication date" not in body["detail"]
+    assert body["state"] == "drafting"
+    assert "fields" not in body
+    assert Deliverable.objects.get(pk=deliverable.pk).version == 1
+
+
+def test_an_objection_without_rationale_is_refused_by_the_service_with_its_field(cast, as_role):
+    from apps.plenary.services import consensus_round_open
+
+    round = consensus_round_open(
+        deliverable=cast.deliverable("submitted"), actor=cast.secretariat, channel="plenary"
+    )
+    response = as_role("delegate").post(
+        f"/api/v1/consensus-rounds/{round.pk}/positions/", {"position": "object"}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["rationale"]
+    assert round.positions.count() == 0

@@ -5,11 +5,12 @@ from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from apps.agencies.models import Agency
+from apps.core.limits import FIRST_YEAR, LAST_YEAR
 from apps.deliverables.models import Deliverable
 from apps.groups.models import WorkingGroup
 from apps.plenary.models import PlenaryMeeting
 
-YEAR_RANGE = {"min_value": 2007, "max_value": 2100}
+YEAR_RANGE = {"min_value": FIRST_YEAR, "max_value": LAST_YEAR}
 
 
 class ReadSerializer(serializers.ModelSerializer):

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from apps.core.limits import REASON_MAX_LENGTH
 from apps.deliverables.models import Deliverable, DeliverableState
 from apps.deliverables.selectors import SORTS
 from apps.deliverables.services import PROGRESS_FIELDS
@@ -143,7 +144,7 @@ class TransitionRequestSerializer(serializers.Serializer):
         },
     )
     reason = serializers.CharField(
-        max_length=5000,
+        max_length=REASON_MAX_LENGTH,
         error_messages={
             "blank": "Say why: every move records a reason (for a return, what to fix).",
             "required": "Say why: every move records a reason (for a return, what to fix).",
@@ -155,10 +156,3 @@ class TransitionRequestSerializer(serializers.Serializer):
     link = serializers.URLField(
         required=False, allow_blank=True, help_text="For publishing: where it is published."
     )
-
-    def validate(self, attrs):
-        if attrs["to"] == DeliverableState.PUBLISHED and not attrs.get("published_on"):
-            raise serializers.ValidationError(
-                {"published_on": ["Give the publication date to mark a deliverable published."]}
-            )
-        return attrs

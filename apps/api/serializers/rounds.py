@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.limits import RATIONALE_MAX_LENGTH, REASON_MAX_LENGTH
 from apps.plenary.models import ConsensusRound, PlenaryMeeting, Position
 
 from .base import (
@@ -167,7 +168,7 @@ class RoundOpenSerializer(serializers.Serializer):
     )
     reason = serializers.CharField(
         required=False,
-        max_length=5000,
+        max_length=REASON_MAX_LENGTH,
         help_text="For the history; default: submitted for plenary consensus.",
     )
 
@@ -177,7 +178,7 @@ class PositionRequestSerializer(serializers.Serializer):
     rationale = serializers.CharField(
         required=False,
         allow_blank=True,
-        max_length=5000,
+        max_length=RATIONALE_MAX_LENGTH,
         help_text="Required for an objection: what blocks consensus and what would resolve it.",
     )
     agency = serializers.CharField(
@@ -187,22 +188,10 @@ class PositionRequestSerializer(serializers.Serializer):
         "for more than one (the secretariat, recording on an agency's behalf).",
     )
 
-    def validate(self, attrs):
-        if attrs["position"] == Position.Kind.OBJECT and not attrs.get("rationale", "").strip():
-            raise serializers.ValidationError(
-                {
-                    "rationale": [
-                        "An objection must give its rationale: say what blocks consensus and "
-                        "what would resolve it."
-                    ]
-                }
-            )
-        return attrs
-
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        max_length=5000,
+        max_length=REASON_MAX_LENGTH,
         error_messages={
             "blank": "Say why: this step records a reason.",
             "required": "Say why: this step records a reason.",

@@ -9,11 +9,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.core.errors import ApplicationError
-from apps.deliverables.models import Deliverable
+from apps.deliverables.models import Deliverable, DeliverableState
 from apps.deliverables.services import (
     allowed_moves,
     deliverable_transition,
     deliverable_update_progress,
+    move_check,
 )
 from apps.plenary.models import ConsensusRound
 from apps.plenary.services import consensus_round_open
@@ -172,6 +173,11 @@ class DeliverableViewSet(RecordViewSet):
             }
             return with_etag(Response(TransitionsSerializer(data).data), deliverable)
         version = if_match_version(request, deliverable, required=False)
+        asked = request.data.get("to") if isinstance(request.data, dict) else None
+        if asked in DeliverableState.values:
+            # A move not allowed from here is refused before its input is validated.
+            with naming_moves(deliverable, request.user):
+                move_check(deliverable=deliverable, actor=request.user, to=asked)
         move = parsed_body(TransitionRequestSerializer, request)
         with naming_moves(deliverable, request.user):
             deliverable_transition(

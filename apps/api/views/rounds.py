@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from apps.agencies.models import Agency
 from apps.core.errors import ApplicationError
+from apps.plenary.abilities import round_abilities
 from apps.plenary.models import ConsensusRound
 from apps.plenary.selectors import round_facts
 from apps.plenary.services import (
@@ -36,12 +37,12 @@ from .base import RecordViewSet, parsed_body
 def round_response(request, round: ConsensusRound, status_code: int = 200) -> Response:
     round = selectors.consensus_rounds_list().get(pk=round.pk)
     facts = round_facts(round=round)
-    speaks_for = selectors.agencies_user_speaks_for(round=round, user=request.user)
+    abilities = round_abilities(facts=facts, user=request.user)
     context = {
         "request": request,
         "facts": facts,
-        "speaks_for": [agency.acronym for agency in speaks_for],
-        "actions": selectors.round_actions(facts=facts, user=request.user, speaks_for=speaks_for),
+        "speaks_for": [agency.acronym for agency in abilities.speaks_for],
+        "actions": list(abilities.actions),
     }
     return Response(ConsensusRoundSerializer(round, context=context).data, status=status_code)
 
@@ -54,13 +55,9 @@ def naming_round_actions(round: ConsensusRound, user):
     except ApplicationError as exc:
         if exc.code == "illegal_move":
             fresh = ConsensusRound.objects.get(pk=round.pk)
-            facts = round_facts(round=fresh)
-            speaks_for = selectors.agencies_user_speaks_for(round=fresh, user=user)
+            abilities = round_abilities(facts=round_facts(round=fresh), user=user)
             exc.extra.setdefault("state", fresh.state)
-            exc.extra.setdefault(
-                "allowed",
-                selectors.round_actions(facts=facts, user=user, speaks_for=speaks_for),
-            )
+            exc.extra.setdefault("allowed", list(abilities.actions))
         raise
 
 
@@ -144,7 +141,7 @@ class ConsensusRoundViewSet(RecordViewSet):
                     {"agency": [f"No agency with the acronym {acronym!r}."]}
                 )
             return agency
-        speaks_for = selectors.agencies_user_speaks_for(round=round, user=user)
+        speaks_for = round_abilities(facts=round_facts(round=round), user=user).speaks_for
         if len(speaks_for) == 1:
             return speaks_for[0]
         if not speaks_for:
