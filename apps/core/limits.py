@@ -6,6 +6,7 @@ from .errors import ApplicationError
 # ISECG was founded in 2007; nothing in the record or a report is about an earlier year.
 FIRST_YEAR = 2007
 LAST_YEAR = 2100
+YEAR_OUTSIDE_ISECG = f"The year must be between {FIRST_YEAR} (ISECG's founding) and {LAST_YEAR}."
 
 # Free text that a person types with a step: a reason, a rationale, a comment.
 REASON_MAX_LENGTH = 5000

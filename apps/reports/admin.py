@@ -6,9 +6,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from apps.accounts.admin_base import RecordAdmin
+from apps.core.admin_services import ServiceAdmin, ServiceForm
 
 from .files import report_draft_file_response
 from .models import ReportDraft, ReportNarrative
+from .services import report_narrative_write
 
 
 @admin.register(ReportDraft)
@@ -92,12 +94,24 @@ class ReportDraftAdmin(RecordAdmin):
         return report_draft_file_response(draft=draft, kind=field, as_attachment=as_attachment)
 
 
+class ReportNarrativeForm(ServiceForm):
+    def save_through_service(self) -> ReportNarrative:
+        return report_narrative_write(
+            year=self.instance.year if self.instance.pk else self.cleaned_data["year"],
+            executive_summary=self.cleaned_data["executive_summary"],
+            actor=self.actor,
+            reason="Edited in the admin" if self.instance.pk else "Added in the admin",
+        )
+
+
 @admin.register(ReportNarrative)
-class ReportNarrativeAdmin(RecordAdmin):
+class ReportNarrativeAdmin(ServiceAdmin, RecordAdmin):
+    """Saves through reports.services.report_narrative_write, as the report pages do."""
+
+    form = ReportNarrativeForm
     list_display = ["year", "written_by", "updated_at"]
-    readonly_fields = ["written_by", "updated_at"]
     search_fields = ["executive_summary"]
 
-    def save_model(self, request, obj, form, change) -> None:
-        obj.written_by = request.user
-        super().save_model(request, obj, form, change)
+    def get_readonly_fields(self, request, obj=None):
+        # A narrative belongs to its year: rewriting another year's is a new narrative.
+        return ["written_by", "updated_at"] + (["year"] if obj else [])

@@ -3,7 +3,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-FIRST_YEAR = 2007  # ISECG's founding: no report can be about an earlier year
+from apps.core.limits import FIRST_YEAR as FIRST_YEAR
+from apps.core.limits import LAST_YEAR, YEAR_OUTSIDE_ISECG
 
 
 class ReportDraft(models.Model):
@@ -76,8 +77,9 @@ class ReportDraft(models.Model):
                 name="report_draft_percent_0_to_100",
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=2100),
+                condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=LAST_YEAR),
                 name="report_draft_year_in_isecg_era",
+                violation_error_message=YEAR_OUTSIDE_ISECG,
             ),
             models.CheckConstraint(
                 condition=~Q(state="done") | ~Q(checksum=""),
@@ -113,8 +115,9 @@ class ReportNarrative(models.Model):
         verbose_name_plural = "Executive Summaries"
         constraints = [
             models.CheckConstraint(
-                condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=2100),
+                condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=LAST_YEAR),
                 name="report_narrative_year_in_isecg_era",
+                violation_error_message=YEAR_OUTSIDE_ISECG,
             ),
         ]
 

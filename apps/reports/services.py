@@ -27,9 +27,10 @@ from redis.exceptions import RedisError
 
 from apps.accounts import permissions
 from apps.core.errors import ApplicationError
+from apps.core.limits import FIRST_YEAR
 
 from .content import Report, report_build, section_plan
-from .models import FIRST_YEAR, ReportDraft, ReportNarrative
+from .models import ReportDraft, ReportNarrative
 from .render import TemplateMissing, docx_template_path, render_docx, render_html
 from .selectors import report_facts
 from .signals import draft_progressed
@@ -299,7 +300,9 @@ def annual_report_draft(*, draft_id: int) -> ReportDraft:
         return _fail(draft_id, attempt=attempt, message=run.explain(exc))
 
 
-def report_narrative_write(*, year: int, executive_summary: str, actor) -> ReportNarrative:
+def report_narrative_write(
+    *, year: int, executive_summary: str, actor, reason: str = ""
+) -> ReportNarrative:
     """Write (or rewrite) the secretariat's Executive Summary for `year`; drafts then use it.
 
     Who: the secretariat (accounts.permissions.may_draft_report).
@@ -321,7 +324,7 @@ def report_narrative_write(*, year: int, executive_summary: str, actor) -> Repor
         narrative.executive_summary = text
         narrative.written_by = actor
         narrative._history_user = actor
-        narrative._change_reason = "Written" if created else "Rewritten"
+        narrative._change_reason = reason or ("Written" if created else "Rewritten")
         narrative.save()
     return narrative
 
