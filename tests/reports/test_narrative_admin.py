@@ -23,7 +23,10 @@ def test_the_secretariat_writes_a_narrative_with_history(client, cast):
     narrative = ReportNarrative.objects.get(year=2025)
     assert narrative.written_by == cast.secretariat
     latest = narrative.history.latest()
-    assert (latest.history_user, latest.history_change_reason) == (cast.secretariat, "Added in the admin")
+    assert (latest.history_user, latest.history_change_reason) == (
+        cast.secretariat,
+        "Added in the admin",
+    )
 
 
 def test_a_year_outside_isecg_is_a_form_error_and_nothing_is_saved(client, cast):
