@@ -217,6 +217,8 @@ API["api:deliverable-detail"] = api(
 # The admin: every registered model with the kind of admin it must have. A new model in the
 # admin must be added here, saying who may change it.
 RECORD, READ_ONLY, DELIVERABLE, REPORT_DRAFT = "record", "read_only", "deliverable", "report"
+# Saved through the outlook services: the group's co-chairs change its paragraphs there too.
+OUTLOOK = "outlook"
 DJANGO, DJANGO_NO_DELETE, LOCKOUT_LOG = "django", "django_no_delete", "lockout_log"
 ADMIN_MODELS = {
     "agencies.agency": (RECORD, "agency"),
@@ -227,7 +229,7 @@ ADMIN_MODELS = {
     "groups.structuralchange": (RECORD, "structural_change"),
     "groups.cochairappointment": (RECORD, "appointment"),
     "groups.chairappointment": (RECORD, "chair"),
-    "groups.outlookitem": (RECORD, "outlook"),
+    "groups.outlookitem": (OUTLOOK, "outlook"),
     "deliverables.deliverable": (DELIVERABLE, "planned"),
     "deliverables.activity": (RECORD, "activity"),
     "plenary.plenarymeeting": (RECORD, "meeting"),
@@ -512,6 +514,7 @@ def admin_expected(kind: str, view: str, role: str, method: str) -> set[str]:
         READ_ONLY: False,
         REPORT_DRAFT: operator and view == "change",
         DELIVERABLE: operator or (role == "staff_cochair" and view == "change"),
+        OUTLOOK: operator or (role == "staff_cochair" and view == "change"),
     }[kind]
     if view == "add" and kind == DELIVERABLE:
         may_write = operator
