@@ -359,6 +359,7 @@ def test_every_write_through_a_real_server(server: Server):
     rounds_through_the_web(world, secretariat, deliverable["id"])
     rounds_through_the_api(world, secretariat, deliverable["id"])
     outlook(world, cochair, twg["id"])
+    admin_edit(world, secretariat, drafting["results"][1])
     report_drafts(world, secretariat)
     token_page(world)
     sign_out(world, cochair)
@@ -502,6 +503,21 @@ def outlook(world: World, cochair: Client, group: int) -> None:
     response = cochair.submit(year_page, edit.action, {text_field: edited})
     redirected(cochair, response, page, "edit an outlook paragraph")
     assert world.stored(f"/api/v1/outlook-items/{item['id']}/")["text"] == edited
+
+
+def admin_edit(world: World, secretariat: Client, deliverable: dict) -> None:
+    """The secretariat edits a deliverable in the admin: saved through the same service."""
+    pk = deliverable["id"]
+    page = reverse("admin:deliverables_deliverable_change", args=[pk])
+    note = "Checked against the plenary minutes"
+    response = secretariat.submit(
+        page, page, {"status_note": note, "change_reason": "minutes of the plenary"}
+    )
+    assert response.status_code == 302, f"admin edit: {response.status_code} {response.text[-800:]}"
+    after = world.stored(f"/api/v1/deliverables/{pk}/")
+    assert (after["status_note"], after["version"]) == (note, deliverable["version"] + 1)
+    history = world.stored(f"/api/v1/deliverables/{pk}/history/")["results"][0]
+    assert history["reason"] == "Edited in the admin: minutes of the plenary"
 
 
 def report_drafts(world: World, secretariat: Client) -> None:
