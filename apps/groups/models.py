@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from apps.core.limits import FIRST_YEAR, LAST_YEAR, YEAR_OUTSIDE_ISECG
 from apps.core.models import Appointment, SourcedModel, describe_date, precision_field
 
 
@@ -269,6 +270,8 @@ class OutlookItem(SourcedModel):
     )
     assessment = models.CharField(max_length=20, choices=Assessment.choices, blank=True)
     assessment_note = models.TextField(blank=True)
+    # Bumped by every write (groups.services): an edit made from an older copy is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(m2m_fields=[partner_groups, planned_deliverables])
 
@@ -284,10 +287,9 @@ class OutlookItem(SourcedModel):
                 name="one_priority_item_per_position",
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=2007) & Q(year__lte=2100),
+                condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=LAST_YEAR),
                 name="outlook_year_in_isecg_era",
-                violation_error_message="The year must be between 2007 (ISECG's founding) "
-                "and 2100.",
+                violation_error_message=YEAR_OUTSIDE_ISECG,
             ),
         ]
 

@@ -123,6 +123,7 @@ WEB = {
                     f"o{x['outlook'].pk}-text": "Revised",
                     f"o{x['outlook'].pk}-assessment": "",
                     f"o{x['outlook'].pk}-assessment_note": "",
+                    f"o{x['outlook'].pk}-seen_version": x["outlook"].version,
                 },
             ),
         ),

@@ -286,7 +286,11 @@ class TestGroupsAndAgencies:
         assert "Edit this paragraph" in html
         client.post(
             reverse("web:outlook-edit", args=[item.pk]),
-            {f"o{item.pk}-text": "Publish the LSS report.", f"o{item.pk}-assessment": ""},
+            {
+                f"o{item.pk}-text": "Publish the LSS report.",
+                f"o{item.pk}-assessment": "",
+                f"o{item.pk}-seen_version": item.version,
+            },
         )
         item.refresh_from_db()
         assert item.text == "Publish the LSS report."
@@ -418,7 +422,7 @@ class TestScaleLimits:
     """Lists that would grow with the record show a bounded part and say how much there is."""
 
     def test_a_broad_search_says_it_matched_more_than_it_counts(self, client, cast, monkeypatch):
-        from apps.web.views import SearchPaginator
+        from apps.web.views.deliverables import SearchPaginator
 
         monkeypatch.setattr(SearchPaginator, "CAP", 3)
         for number in range(5):

@@ -2,13 +2,9 @@ from django import forms
 
 from apps.deliverables.models import Deliverable, DeliverableState
 from apps.deliverables.selectors import SORTS
-from apps.groups.models import OutlookItem, WorkingGroup
-from apps.plenary.models import ConsensusRound, PlenaryMeeting, Position
+from apps.groups.models import WorkingGroup
 
-
-def date_input() -> forms.DateInput:
-    # The browser's date picker reads and writes ISO dates, whatever the site's locale.
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from .common import date_input
 
 
 class DeliverableFilterForm(forms.Form):
@@ -77,62 +73,3 @@ class MoveForm(forms.Form):
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     published_on = forms.DateField(label="Publication date", required=False, widget=date_input())
     link = forms.URLField(label="Link", required=False, assume_scheme="https")
-
-
-class OpenRoundForm(forms.Form):
-    channel = forms.ChoiceField(choices=ConsensusRound.Channel.choices)
-    deadline = forms.DateField(
-        required=False,
-        widget=date_input(),
-        help_text="Leave empty for 14 days from today.",
-    )
-    meeting = forms.ModelChoiceField(
-        queryset=PlenaryMeeting.objects.order_by("-starts_on"), required=False
-    )
-
-
-class PositionForm(forms.Form):
-    agency = forms.ChoiceField(label="For agency")
-    position = forms.ChoiceField(choices=Position.Kind.choices, widget=forms.RadioSelect)
-    rationale = forms.CharField(
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required for an objection: what blocks consensus and what would resolve it.",
-    )
-
-    def __init__(self, *args, agencies=(), **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [(a.acronym, str(a)) for a in agencies]
-
-
-class RoundDecisionForm(forms.Form):
-    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    deadline = forms.DateField(
-        required=False,
-        widget=date_input(),
-        help_text="Only to extend: the new deadline.",
-    )
-
-
-class OutlookItemForm(forms.ModelForm):
-    class Meta:
-        model = OutlookItem
-        fields = ["text", "assessment", "assessment_note"]
-        widgets = {
-            "text": forms.Textarea(attrs={"rows": 4}),
-            "assessment_note": forms.Textarea(attrs={"rows": 2}),
-        }
-
-
-class NewOutlookItemForm(forms.Form):
-    year = forms.IntegerField(min_value=2007, max_value=2100)
-    text = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-
-
-class MembersOnForm(forms.Form):
-    on = forms.DateField(label="Members on", required=False, widget=date_input())
-
-
-class ReportRequestForm(forms.Form):
-    year = forms.IntegerField(label="Year to draft", min_value=2007, max_value=2100)

@@ -1,0 +1,41 @@
+from django import forms
+
+from apps.plenary.models import ConsensusRound, PlenaryMeeting, Position
+
+from .common import date_input
+
+
+class OpenRoundForm(forms.Form):
+    channel = forms.ChoiceField(choices=ConsensusRound.Channel.choices)
+    deadline = forms.DateField(
+        required=False,
+        widget=date_input(),
+        help_text="Leave empty for 14 days from today.",
+    )
+    meeting = forms.ModelChoiceField(
+        queryset=PlenaryMeeting.objects.order_by("-starts_on"), required=False
+    )
+
+
+class PositionForm(forms.Form):
+    agency = forms.ChoiceField(label="For agency")
+    position = forms.ChoiceField(choices=Position.Kind.choices, widget=forms.RadioSelect)
+    rationale = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required for an objection: what blocks consensus and what would resolve it.",
+    )
+
+    def __init__(self, *args, agencies=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [(a.acronym, str(a)) for a in agencies]
+
+
+class RoundDecisionForm(forms.Form):
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = forms.DateField(
+        required=False,
+        widget=date_input(),
+        help_text="Only to extend: the new deadline.",
+    )

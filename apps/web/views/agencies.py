@@ -1,0 +1,16 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from apps.agencies.selectors import members_on
+
+from ..forms.agencies import MembersOnForm
+
+
+def agency_list(request: HttpRequest) -> HttpResponse:
+    form = MembersOnForm(request.GET or None)
+    day = timezone.localdate()
+    if form.is_bound and form.is_valid() and form.cleaned_data["on"]:
+        day = form.cleaned_data["on"]
+    members = members_on(day).prefetch_related("earlier_names")
+    return render(request, "web/agency_list.html", {"form": form, "day": day, "members": members})

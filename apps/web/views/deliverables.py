@@ -1,0 +1,196 @@
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
+from django.views.decorators.http import require_POST
+
+from apps.accounts import permissions
+from apps.core.errors import ApplicationError
+from apps.core.history import HIDDEN_HISTORY_FIELDS, history_entries, history_records
+from apps.deliverables import selectors as deliverable_selectors
+from apps.deliverables.models import Deliverable
+from apps.deliverables.services import (
+    allowed_moves,
+    deliverable_transition,
+    deliverable_update_progress,
+)
+
+from ..forms.deliverables import DeliverableFilterForm, MoveForm, ProgressForm
+from ..forms.rounds import OpenRoundForm
+from .common import refused
+
+
+def _filters(
+    request: HttpRequest,
+) -> tuple[DeliverableFilterForm, deliverable_selectors.DeliverableFilter]:
+    form = DeliverableFilterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        return form, deliverable_selectors.DeliverableFilter(**data)
+    return form, deliverable_selectors.DeliverableFilter()
+
+
+class SearchPaginator(Paginator):
+    """Counts a search's matches up to CAP and no further: a broad word would otherwise make
+    every search count a large share of the record."""
+
+    CAP = 500
+
+    @cached_property
+    def matches(self) -> int:
+        return self.object_list[: self.CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.matches, self.CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self.matches > self.CAP
+
+
+def deliverable_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    paginator_class = SearchPaginator if filters.q else Paginator
+    page = paginator_class(deliverable_selectors.deliverables_filtered(filters), 25).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "web/_deliverable_rows.html" if request.htmx else "web/deliverable_list.html"
+    return render(request, template, context)
+
+
+CSV_COLUMNS = [
+    ("id", "pk"), ("title", "title"), ("edition", "edition"), ("kind", "kind"),
+    ("lead_group", "lead_group.acronym"), ("state", "state"), ("percent", "percent_complete"),
+    ("rag", "rag"), ("next_milestone", "next_milestone"), ("target_date", "target_date"),
+    ("published_on", "published_on"), ("link", "link"),
+]  # fmt: skip
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+def deliverable_export(request: HttpRequest) -> HttpResponse:
+    _, filters = _filters(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="isecg-deliverables.csv"'
+    writer = csv.writer(response)
+    writer.writerow([name for name, _ in CSV_COLUMNS])
+    for deliverable in deliverable_selectors.deliverables_filtered(filters):
+        row = []
+        for _, path in CSV_COLUMNS:
+            value = deliverable
+            for part in path.split("."):
+                value = getattr(value, part)
+            row.append(_csv_cell(value))
+        writer.writerow(row)
+    return response
+
+
+HISTORY_PAGE_SIZE = 25
+
+
+def _timeline(request: HttpRequest, deliverable: Deliverable) -> dict:
+    """A page of the deliverable's history, newest first: a history only grows."""
+    page = Paginator(history_records(deliverable), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("history_page")
+    )
+    hidden = HIDDEN_HISTORY_FIELDS | {"version"}
+    return {"history_page": page, "timeline": history_entries(deliverable, page, hidden=hidden)}
+
+
+def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    deliverable = get_object_or_404(deliverable_selectors.deliverables_for_page(), pk=pk)
+    moves = allowed_moves(deliverable=deliverable, user=request.user)
+    context = {
+        "deliverable": deliverable,
+        "moves": [m for m in moves if m.name not in {"open_round", "cancel_round"}],
+        "may_open_round": any(m.name == "open_round" for m in moves),
+        "may_edit": permissions.may_edit_deliverable(request.user, deliverable)
+        and deliverable.state not in {"published", "withdrawn"},
+        "progress_form": ProgressForm(
+            instance=deliverable, initial={"seen_version": deliverable.version}
+        ),
+        "open_round_form": OpenRoundForm(),
+        **_timeline(request, deliverable),
+        "rounds": deliverable.consensus_rounds.select_related("opened_by"),
+    }
+    return render(request, "web/deliverable_detail.html", context)
+
+
+@require_POST
+def deliverable_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    deliverable = get_object_or_404(Deliverable, pk=pk)
+    if not permissions.may_edit_deliverable(request.user, deliverable):
+        return render(
+            request,
+            "web/refused.html",
+            {"message": f"Only the co-chairs of {deliverable.lead_group.acronym} and the "
+                        "secretariat may update this deliverable's progress."},
+            status=403,
+        )  # fmt: skip
+    form = ProgressForm(request.POST, instance=Deliverable.objects.get(pk=pk))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            deliverable_update_progress(
+                deliverable=deliverable,
+                actor=request.user,
+                expected_version=data["seen_version"],
+                reason=data["reason"],
+                **{field: data[field] for field in ProgressForm.Meta.fields},
+            )
+        except ApplicationError as error:
+            return refused(request, error, back=deliverable.get_absolute_url())
+        messages.success(request, "Progress saved.")
+        return redirect(deliverable.get_absolute_url())
+    return render(
+        request,
+        "web/deliverable_detail.html",
+        {
+            "deliverable": get_object_or_404(deliverable_selectors.deliverables_for_page(), pk=pk),
+            "progress_form": form,
+            "may_edit": True,
+            "moves": [],
+            **_timeline(request, deliverable),
+            "rounds": deliverable.consensus_rounds.all(),
+        },
+        status=400,
+    )
+
+
+@require_POST
+def deliverable_move(request: HttpRequest, pk: int) -> HttpResponse:
+    deliverable = get_object_or_404(Deliverable, pk=pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "The move was not made: "
+            + "; ".join(f"{f}: {' '.join(e)}" for f, e in form.errors.items()),
+        )
+        return redirect(deliverable.get_absolute_url())
+    data = form.cleaned_data
+    try:
+        deliverable_transition(
+            deliverable=deliverable,
+            actor=request.user,
+            to=data["to"],
+            reason=data["reason"],
+            published_on=data.get("published_on"),
+            link=data.get("link") or "",
+            expected_version=data.get("seen_version"),
+        )
+    except ApplicationError as error:
+        return refused(request, error, back=deliverable.get_absolute_url())
+    messages.success(request, f"Moved to {deliverable.get_state_display()}.")
+    return redirect(deliverable.get_absolute_url())

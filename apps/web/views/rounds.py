@@ -1,0 +1,124 @@
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.accounts import permissions
+from apps.core.errors import ApplicationError
+from apps.deliverables.models import Deliverable
+from apps.plenary import selectors as plenary_selectors
+from apps.plenary.models import ConsensusRound
+from apps.plenary.services import (
+    consensus_round_cancel,
+    consensus_round_close,
+    consensus_round_extend,
+    consensus_round_open,
+    position_record,
+)
+
+from ..forms.rounds import OpenRoundForm, PositionForm, RoundDecisionForm
+from .common import refused
+
+
+@require_POST
+def round_open(request: HttpRequest, pk: int) -> HttpResponse:
+    deliverable = get_object_or_404(Deliverable, pk=pk)
+    form = OpenRoundForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The round was not opened: check the channel and the deadline.")
+        return redirect(deliverable.get_absolute_url())
+    try:
+        round = consensus_round_open(
+            deliverable=deliverable,
+            actor=request.user,
+            channel=form.cleaned_data["channel"],
+            deadline=form.cleaned_data["deadline"],
+            meeting=form.cleaned_data["meeting"],
+        )
+    except ApplicationError as error:
+        return refused(request, error, back=deliverable.get_absolute_url())
+    messages.success(request, "Consensus round opened; the delegates have been told.")
+    return redirect("web:round", pk=round.pk)
+
+
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round = get_object_or_404(
+        ConsensusRound.objects.select_related("deliverable__lead_group", "opened_by", "meeting"),
+        pk=pk,
+    )
+    facts = plenary_selectors.round_facts(round=round)
+    eligible_ids = {row.agency.pk for row in facts.rows}
+    speaks_for = permissions.agencies_user_may_speak_for(request.user, eligible_ids)
+    agencies = [row.agency for row in facts.rows if row.agency.pk in speaks_for]
+    context = {
+        "round": round,
+        "facts": facts,
+        "position_form": PositionForm(agencies=agencies) if agencies else None,
+        "is_secretariat": permissions.is_secretariat(request.user),
+        "decision_form": RoundDecisionForm(),
+    }
+    return render(request, "web/round_detail.html", context)
+
+
+@require_POST
+def round_position(request: HttpRequest, pk: int) -> HttpResponse:
+    round = get_object_or_404(ConsensusRound, pk=pk)
+    eligible = list(round.eligible_agencies.all())
+    form = PositionForm(request.POST, agencies=eligible)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "Your position was not recorded: "
+            + "; ".join(f"{f}: {' '.join(e)}" for f, e in form.errors.items()),
+        )
+        return redirect("web:round", pk=pk)
+    agency = next(a for a in eligible if a.acronym == form.cleaned_data["agency"])
+    try:
+        position_record(
+            round=round,
+            actor=request.user,
+            agency=agency,
+            position=form.cleaned_data["position"],
+            rationale=form.cleaned_data["rationale"],
+        )
+    except ApplicationError as error:
+        return refused(request, error, back=round_url(round))
+    messages.success(request, f"{agency.acronym}'s position is recorded.")
+    return redirect("web:round", pk=pk)
+
+
+def round_url(round: ConsensusRound) -> str:
+    from django.urls import reverse
+
+    return reverse("web:round", args=[round.pk])
+
+
+ROUND_DECISIONS = {"close", "cancel", "extend"}
+
+
+@require_POST
+def round_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ROUND_DECISIONS:
+        raise Http404("No such decision on a round.")
+    round = get_object_or_404(ConsensusRound, pk=pk)
+    form = RoundDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why: every decision on a round records a reason.")
+        return redirect("web:round", pk=pk)
+    reason, deadline = form.cleaned_data["reason"], form.cleaned_data["deadline"]
+    try:
+        if action == "close":
+            consensus_round_close(round=round, actor=request.user, reason=reason)
+        elif action == "cancel":
+            consensus_round_cancel(round=round, actor=request.user, reason=reason)
+        elif action == "extend":
+            if deadline is None:
+                raise ApplicationError("Give the new deadline to extend the round.")
+            consensus_round_extend(
+                round=round, actor=request.user, deadline=deadline, reason=reason
+            )
+    except ApplicationError as error:
+        return refused(request, error, back=round_url(round))
+    done = {"close": "closed", "cancel": "cancelled", "extend": "extended"}[action]
+    messages.success(request, f"Round {done}.")
+    return redirect("web:round", pk=pk)
