@@ -1,5 +1,6 @@
 from django import forms
 
+from apps.core.limits import FIRST_YEAR, LAST_YEAR, REASON_MAX_LENGTH
 from apps.deliverables.models import Deliverable, DeliverableState
 from apps.deliverables.selectors import SORTS
 from apps.groups.models import WorkingGroup
@@ -16,7 +17,9 @@ class DeliverableFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind", required=False, choices=[("", "any kind"), *Deliverable.Kind.choices]
     )
-    year = forms.IntegerField(label="Year", required=False, min_value=2007, max_value=2100)
+    year = forms.IntegerField(
+        label="Year", required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR
+    )
     rag = forms.ChoiceField(
         label="RAG", required=False, choices=[("", "any"), *Deliverable.Rag.choices]
     )
@@ -66,7 +69,7 @@ class MoveForm(forms.Form):
     to = forms.ChoiceField(choices=DeliverableState.choices, widget=forms.HiddenInput)
     reason = forms.CharField(
         label="Reason",
-        max_length=2000,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Recorded in the history. For a return, say what to fix.",
     )

@@ -1,5 +1,6 @@
 from django import forms
 
+from apps.core.limits import FIRST_YEAR, LAST_YEAR, OUTLOOK_TEXT_MAX_LENGTH
 from apps.groups.models import OutlookItem
 
 
@@ -34,5 +35,7 @@ class OutlookItemForm(forms.ModelForm):
 
 
 class NewOutlookItemForm(forms.Form):
-    year = forms.IntegerField(min_value=2007, max_value=2100)
-    text = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    year = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    text = forms.CharField(
+        max_length=OUTLOOK_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -1,5 +1,6 @@
 from django import forms
 
+from apps.core.limits import RATIONALE_MAX_LENGTH, REASON_MAX_LENGTH
 from apps.plenary.models import ConsensusRound, PlenaryMeeting, Position
 
 from .common import date_input
@@ -22,7 +23,7 @@ class PositionForm(forms.Form):
     position = forms.ChoiceField(choices=Position.Kind.choices, widget=forms.RadioSelect)
     rationale = forms.CharField(
         required=False,
-        max_length=4000,
+        max_length=RATIONALE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required for an objection: what blocks consensus and what would resolve it.",
     )
@@ -33,7 +34,7 @@ class PositionForm(forms.Form):
 
 
 class RoundDecisionForm(forms.Form):
-    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
     deadline = forms.DateField(
         required=False,
         widget=date_input(),

@@ -13,10 +13,10 @@ from apps.core.history import HIDDEN_HISTORY_FIELDS, history_entries, history_re
 from apps.deliverables import selectors as deliverable_selectors
 from apps.deliverables.models import Deliverable
 from apps.deliverables.services import (
-    allowed_moves,
     deliverable_transition,
     deliverable_update_progress,
 )
+from apps.plenary.abilities import deliverable_abilities
 
 from ..forms.deliverables import DeliverableFilterForm, MoveForm, ProgressForm
 from ..forms.rounds import OpenRoundForm
@@ -110,13 +110,12 @@ def _timeline(request: HttpRequest, deliverable: Deliverable) -> dict:
 
 def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deliverable = get_object_or_404(deliverable_selectors.deliverables_for_page(), pk=pk)
-    moves = allowed_moves(deliverable=deliverable, user=request.user)
+    abilities = deliverable_abilities(deliverable=deliverable, user=request.user)
     context = {
         "deliverable": deliverable,
-        "moves": [m for m in moves if m.name not in {"open_round", "cancel_round"}],
-        "may_open_round": any(m.name == "open_round" for m in moves),
-        "may_edit": permissions.may_edit_deliverable(request.user, deliverable)
-        and deliverable.state not in {"published", "withdrawn"},
+        "moves": abilities.direct_moves,
+        "may_open_round": abilities.may_open_round,
+        "may_edit": abilities.may_edit_progress,
         "progress_form": ProgressForm(
             instance=deliverable, initial={"seen_version": deliverable.version}
         ),

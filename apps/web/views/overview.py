@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from apps.core.limits import FIRST_YEAR, LAST_YEAR
 from apps.deliverables import selectors as deliverable_selectors
 
 from .. import charts
@@ -13,7 +14,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
-    year = min(max(year, 2007), 2100)
+    year = min(max(year, FIRST_YEAR), LAST_YEAR)
     page = Paginator(deliverable_selectors.deliverables_of_year(year=year), 25).get_page(
         request.GET.get("page")
     )

@@ -7,6 +7,7 @@ from apps.accounts import permissions
 from apps.core.errors import ApplicationError
 from apps.deliverables.models import Deliverable
 from apps.plenary import selectors as plenary_selectors
+from apps.plenary.abilities import round_abilities
 from apps.plenary.models import ConsensusRound
 from apps.plenary.services import (
     consensus_round_cancel,
@@ -47,13 +48,14 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     facts = plenary_selectors.round_facts(round=round)
-    eligible_ids = {row.agency.pk for row in facts.rows}
-    speaks_for = permissions.agencies_user_may_speak_for(request.user, eligible_ids)
-    agencies = [row.agency for row in facts.rows if row.agency.pk in speaks_for]
+    abilities = round_abilities(facts=facts, user=request.user)
     context = {
         "round": round,
         "facts": facts,
-        "position_form": PositionForm(agencies=agencies) if agencies else None,
+        "abilities": abilities,
+        "position_form": PositionForm(agencies=list(abilities.speaks_for))
+        if abilities.may("record_position")
+        else None,
         "is_secretariat": permissions.is_secretariat(request.user),
         "decision_form": RoundDecisionForm(),
     }
