@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint check audit lock run worker beat clean
+.PHONY: demo test lint check audit lock mutation run worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ lock: $(VENV)/.dev
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -q -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -q -o requirements-dev.lock
+
+## mutation: mutation testing of the rule modules in tools/mutation.toml (report in mutants/);
+## MODULES=apps/accounts/permissions.py picks some, MUTATION_ARGS passes more (e.g. --base HEAD)
+mutation: $(VENV)/.dev
+	$(BIN)/python tools/mutation.py $(addprefix --module ,$(MODULES)) $(MUTATION_ARGS)
 
 ## worker / beat: a Celery worker and scheduler (need REDIS_URL)
 worker: $(VENV)/.runtime
