@@ -9,7 +9,7 @@ LAST_YEAR = 2100
 YEAR_OUTSIDE_ISECG = f"The year must be between {FIRST_YEAR} (ISECG's founding) and {LAST_YEAR}."
 
 # Free text that a person types with a step: a reason, a rationale, a comment.
-REASON_MAX_LENGTH = 5000
+REASON_MAX_LENGTH = 2000
 RATIONALE_MAX_LENGTH = 5000
 OUTLOOK_TEXT_MAX_LENGTH = 5000
 

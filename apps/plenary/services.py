@@ -108,6 +108,7 @@ def consensus_round_open(
 ) -> ConsensusRound:
     """Open a round on a submitted deliverable. Who: the secretariat."""
     _require_secretariat(actor, "open a consensus round")
+    reason = _reason(reason)
     now = now or timezone.now()
     today = timezone.localdate(now)
     locked = lock_deliverable(deliverable)
