@@ -20,21 +20,11 @@ from apps.plenary.services import (
     position_record,
 )
 
+from .test_round_rules import DAY_AFTER, DEADLINE, OPENED, open_round
+
 pytestmark = pytest.mark.django_db
 
-OPENED = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
-DEADLINE = datetime.date(2026, 3, 16)
-DAY_AFTER = datetime.datetime(2026, 3, 17, 0, 30, tzinfo=datetime.UTC)
 THREE_DAYS_BEFORE = datetime.datetime(2026, 3, 13, 8, 0, tzinfo=datetime.UTC)
-
-
-def open_round(cast, **fields):
-    return consensus_round_open(
-        deliverable=cast.deliverable("submitted", **fields),
-        actor=cast.secretariat,
-        channel="written_procedure",
-        now=OPENED,
-    )
 
 
 def answer(cast, round, acronym, position="concur", rationale="", actor=None, now=OPENED):
