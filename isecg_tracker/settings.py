@@ -257,18 +257,46 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ISECG tracker <norepl
 REDIS_URL = env_redis_url("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 
-# The cache holds the API's throttle counters: shared by every worker through Redis when
-# REDIS_URL is set (CACHE_URL names another Redis database for it), else per process.
+# Two caches on one Redis database (CACHE_URL, its own database so clearing it never touches the
+# queue; it falls back to REDIS_URL): "default" holds page data (group counts, chart pictures),
+# and a Redis that cannot be reached is a miss there (django-redis IGNORE_EXCEPTIONS), so pages
+# keep answering; "throttles" holds the sign-in and API throttle counters, shared by every
+# worker, and raises when Redis is unreachable so each throttle decides whether to fail safe
+# (sign-in: refuse for now) or open (everything else). Without CACHE_URL or REDIS_URL, both are
+# per process.
 CACHE_URL = env_redis_url("CACHE_URL") or REDIS_URL
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+
+
+def _redis_cache(prefix: str, *, ignore_exceptions: bool) -> dict:
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": CACHE_URL,
-        "KEY_PREFIX": "isecg",
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": ignore_exceptions,
+            # A dead Redis costs a request at most a second, not the OS's connect timeout.
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+        },
+    }
+
+
+CACHES = (
+    {
+        "default": _redis_cache("isecg", ignore_exceptions=True),
+        "throttles": _redis_cache("isecg-throttle", ignore_exceptions=False),
     }
     if CACHE_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-}
+    else {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "throttles": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "throttles",
+        },
+    }
+)
+# Failures the default cache ignored are logged (logger django_redis), not hidden.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
