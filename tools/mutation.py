@@ -206,6 +206,13 @@ def _is_docstring(statement: ast.stmt) -> bool:
     )
 
 
+def _is_export_list(statement: ast.stmt) -> bool:
+    """`__all__ = [...]`: names for readers and linters; nothing here imports with `*`."""
+    return isinstance(statement, ast.Assign) and any(
+        isinstance(target, ast.Name) and target.id == "__all__" for target in statement.targets
+    )
+
+
 def _replacements(node: ast.AST, parent: ast.AST | None, kinds: Kinds):
     """(kind of change, the node that replaces `node`[, the item it drops]) for every mutant of
     this one node."""
@@ -285,7 +292,7 @@ def make_mutants(source: str) -> list[Mutant]:
     def visit(node: ast.AST, parent: ast.AST | None, path: Path_, statement: ast.AST) -> None:
         if isinstance(node, ast.Import | ast.ImportFrom | ast.JoinedStr):
             return
-        if isinstance(node, ast.stmt) and _is_docstring(node):
+        if isinstance(node, ast.stmt) and (_is_docstring(node) or _is_export_list(node)):
             return
         if isinstance(node, ast.stmt):
             statement = node

@@ -222,3 +222,22 @@ def test_an_invalid_new_deliverable_is_refused_per_field(cast):
     assert refused.value.code == "invalid"
     assert "kind" in refused.value.extra["fields"]
     assert not Deliverable.objects.exists()
+
+
+def test_a_field_not_the_cochairs_is_forbidden_and_named_while_the_product_is_open(cast):
+    """A co-chair's edit of a workflow-owned field on an open product is theirs to fix (403 with
+    the field), not a state conflict: only a final product answers with its state."""
+    deliverable = cast.deliverable("drafting")
+    with pytest.raises(ApplicationError) as refused:
+        deliverable_edit(
+            deliverable=deliverable,
+            actor=cast.cochair_twg,
+            expected_version=deliverable.version,
+            changes={"lead_group": cast.swg},
+            reason="Move it to SWG",
+        )
+    assert refused.value.code == "forbidden"
+    assert set(refused.value.extra["fields"]) == {"lead_group"}
+    assert "state" not in refused.value.extra
+    deliverable.refresh_from_db()
+    assert deliverable.lead_group == cast.twg
