@@ -7,4 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 -- registers the system checks
+        from . import (
+            checks,  # noqa: F401 -- registers the system checks
+            outbox,  # noqa: F401 -- registers the "mail" part of /healthz
+        )

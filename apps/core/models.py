@@ -1,9 +1,10 @@
-"""Building blocks shared by every business model."""
+"""Building blocks shared by every business model, and the outbox every mail goes through."""
 
 import datetime
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 
 class DatePrecision(models.TextChoices):
@@ -80,3 +81,64 @@ class Appointment(SourcedModel):
                 "starts: set 'ends on' after 'starts on', or leave it blank.",
             ),
         ]
+
+
+class MailState(models.TextChoices):
+    WAITING = "waiting", "waiting to be sent"
+    SENDING = "sending", "being sent"
+    SENT = "sent", "sent"
+    FAILED = "failed", "failed: gave up"
+
+
+class OutboxMail(models.Model):
+    """One mail to send, written in the transaction of the change that causes it.
+
+    A rolled-back change leaves no row, so nobody hears of it; a committed one always has its
+    row, which the sender (apps/core/outbox.py) delivers after the commit and retries until it
+    is sent or given up. Not a business record: the row itself is its own log (attempts, last
+    error, times), so it keeps no separate history.
+    """
+
+    State = MailState
+
+    key = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="What the mail is for, when something asks later whether it went out, "
+        "e.g. 'round-reminder:12:2026-03-16'. Blank for most mails.",
+    )
+    subject = models.TextField()
+    recipients = models.JSONField(help_text="Every address it goes to (to, cc and bcc).")
+    message = models.JSONField(help_text="The rest of the message, as the sender rebuilds it.")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.WAITING)
+    created_at = models.DateTimeField(default=timezone.now)
+    waiting_since = models.DateTimeField(
+        default=timezone.now,
+        help_text="When it started waiting (written, or sent again by hand): the give-up clock.",
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "outgoing mail"
+        verbose_name_plural = "outgoing mail"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="core_outbox_due"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=~Q(key=""), name="core_outboxmail_one_mail_per_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=MailState.values),
+                name="core_outboxmail_state_is_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.get_state_display()})"

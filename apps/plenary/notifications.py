@@ -4,6 +4,15 @@ from django.conf import settings
 
 from apps.accounts.selectors import delegate_emails
 from apps.core.mail import mail_after_commit
+from apps.core.models import OutboxMail
+
+# The key of a round's reminder mail names the deadline it is for: a new deadline earns a new
+# reminder, and the round is marked reminded once that mail went out.
+REMINDER_MAIL = "round-reminder"
+
+
+def reminder_mail_key(round) -> str:
+    return f"{REMINDER_MAIL}:{round.pk}:{round.deadline.isoformat()}"
 
 
 def _round_url(round) -> str:
@@ -28,10 +37,14 @@ def round_opened(*, round, eligible_ids: set[int]) -> None:
     )
 
 
-def round_deadline_near(*, round, agency_ids: set[int], answered_ids: set[int]) -> None:
+def round_deadline_near(
+    *, round, agency_ids: set[int], answered_ids: set[int]
+) -> OutboxMail | None:
+    """The reminder's outbox row (None when no delegate has an address)."""
     silent = agency_ids - answered_ids
-    mail_after_commit(
+    return mail_after_commit(
         to=delegate_emails(agency_ids=agency_ids),
+        key=reminder_mail_key(round),
         subject=f"Three days left: consensus round on {round.deliverable}",
         body=(
             f"The consensus round on '{round.deliverable}' closes at the end of "

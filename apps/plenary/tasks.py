@@ -11,5 +11,6 @@ def close_expired_rounds() -> int:
 
 @shared_task
 def send_deadline_reminders() -> int:
-    """Beat: reminds delegates three days before a round's deadline."""
+    """Beat: writes each round's reminder three days before its deadline (the outbox sends
+    it; the round is marked reminded once it went out)."""
     return consensus_rounds_send_reminders()
