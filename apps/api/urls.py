@@ -1,4 +1,4 @@
-"""/api/: the REST API (v1/), its OpenAPI schema and docs, and the 'Your API token' page."""
+"""/api/: the REST API (v1/), its OpenAPI schema and docs, and the 'Your API tokens' page."""
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
@@ -15,7 +15,7 @@ from .views.reports import ReportDraftViewSet
 from .views.root import Root, not_found
 from .views.rounds import ConsensusRoundViewSet
 from .views.schema import SchemaView
-from .views.tokens import TokenView, token_page
+from .views.tokens import ApiTokenViewSet, TokenView, token_page
 
 app_name = "api"
 
@@ -35,6 +35,7 @@ router.register("activities", ActivityViewSet, basename="activity")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("consensus-rounds", ConsensusRoundViewSet, basename="consensus-round")
 router.register("report-drafts", ReportDraftViewSet, basename="report-draft")
+router.register("auth/tokens", ApiTokenViewSet, basename="api-token")
 
 # The docs page is for people: an anonymous visitor is sent to the login page, like every page.
 # Its script is served as a file (the split view) for the content security policy; Swagger UI's

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from apps.api.services import api_token_issue
+from apps.api.services import api_token_create
 from tests import factories
 
 ROLES = ("secretariat", "sam", "reader", "cochair", "other_cochair", "delegate")
@@ -38,8 +38,8 @@ def client_for():
     def make(user) -> APIClient:
         client = APIClient()
         if user is not None:
-            token, _ = api_token_issue(actor=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            issued = api_token_create(actor=user, name="tests", scope="read_write")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {issued.secret}")
         return client
 
     return make

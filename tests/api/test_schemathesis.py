@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from apps.api.services import api_token_issue
+from apps.api.services import api_token_create
 from tests.api.conftest import ROLES
 
 CHECKS = [
@@ -52,7 +52,12 @@ def in_test_transaction():
 @pytest.fixture
 def tokens(cast, record, in_test_transaction) -> dict[str, str]:
     """A token per role, over a database holding a little of everything (see `record`)."""
-    return {role: api_token_issue(actor=cast.by_role(role))[0].key for role in ROLES}
+    return {
+        role: api_token_create(
+            actor=cast.by_role(role), name="schemathesis", scope="read_write"
+        ).secret
+        for role in ROLES
+    }
 
 
 def served_schema() -> dict:
