@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("apps.web.urls")),
     path("api/", include("apps.api.urls")),
     path("admin/", admin.site.urls),
+    # The throttled password reset first: it shadows django.contrib.auth's of the same name.
+    path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),

@@ -2,7 +2,7 @@ from axes.backends import AxesStandaloneBackend
 
 
 class SignInLockoutBackend(AxesStandaloneBackend):
-    """Refuses a sign-in while its account or address is locked out (settings AXES_*).
+    """Refuses a sign-in paused for too many wrong passwords (apps/accounts/lockout.py).
 
     A check without a request (a management command, the shell) has no client address to count
     and nobody guessing from afar: it is left to the password backend alone.

@@ -42,6 +42,7 @@ from ..serializers.rounds import (
     RoundOpenSerializer,
     RoundPage,
 )
+from ..throttling import MoveThrottle
 from .base import RecordViewSet, if_match_version, if_none_match_hit, parsed_body, with_etag
 from .rounds import round_response
 
@@ -144,9 +145,9 @@ class DeliverableViewSet(RecordViewSet):
         "version is a 412.",
         parameters=[IF_MATCH_OPTIONAL, ETAG_HEADER],
         request=TransitionRequestSerializer,
-        responses={200: DeliverableSerializer, **errors(400, 401, 403, 404, 409, 412, 415)},
+        responses={200: DeliverableSerializer, **errors(400, 401, 403, 404, 409, 412, 415, 429)},
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], throttle_classes=[MoveThrottle])
     def transitions(self, request, pk=None):
         deliverable = self.get_object()
         if request.method == "GET":

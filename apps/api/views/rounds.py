@@ -31,6 +31,7 @@ from ..serializers.rounds import (
     ReasonSerializer,
     RoundExtendSerializer,
 )
+from ..throttling import MoveThrottle
 from .base import RecordViewSet, parsed_body
 
 
@@ -108,9 +109,10 @@ class ConsensusRoundViewSet(RecordViewSet):
                 {"position": PositionSerializer(), "round": ConsensusRoundSerializer()},
             ),
             **ROUND_ACTION_ERRORS,
+            **errors(429),
         },
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], throttle_classes=[MoveThrottle])
     def positions(self, request, pk=None):
         round = self.get_object()
         if request.method == "GET":

@@ -18,6 +18,7 @@ from apps.plenary.services import (
 )
 
 from ..forms.rounds import OpenRoundForm, PositionForm, RoundDecisionForm
+from ..throttling import moves_throttled
 from .common import refused
 
 
@@ -63,6 +64,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@moves_throttled
 def round_position(request: HttpRequest, pk: int) -> HttpResponse:
     round = get_object_or_404(ConsensusRound, pk=pk)
     eligible = list(round.eligible_agencies.all())
