@@ -1,9 +1,20 @@
-"""A draft's files as an HTTP response: one function, one set of headers, for every door that
-serves them (the admin's preview and download, the API's docx/ and html/ that the web app links
-to and frames). Who may download is each door's question, asked before calling it."""
+"""A draft's files: written into the storage by the drafting task, and served as an HTTP
+response by one function, one set of headers, for every door that serves them (the admin's
+preview and download, the API's docx/ and html/ that the web app links to and frames). Who may
+download is each door's question, asked before calling it.
 
+The storage is the FileFields' (settings.STORAGES["default"]): a folder under MEDIA_ROOT, or an
+S3-compatible bucket. The worker writes and the web app reads, so both must be given the same
+one (docker-compose.yml mounts one volume in both).
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.http import FileResponse, Http404
 from django.utils.cache import add_never_cache_headers
 
@@ -81,3 +92,79 @@ def report_draft_file_response(
     response["X-Content-Type-Options"] = "nosniff"
     add_never_cache_headers(response)
     return response
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def draft_storage() -> Storage:
+    return ReportDraft._meta.get_field("docx").storage
+
+
+def _local_path(storage: Storage, name: str) -> Path | None:
+    """The file's path when the storage is a folder on this machine; None for an object store."""
+    try:
+        return Path(storage.path(name))
+    except NotImplementedError:
+        return None
+
+
+def draft_storage_location(name: str = "reports") -> str:
+    """Where `name` is (or goes) in the storage, for people: a path, or s3://bucket/key."""
+    storage = draft_storage()
+    local = _local_path(storage, name)
+    if local is not None:
+        return str(local)
+    bucket = getattr(storage, "bucket_name", None)
+    if bucket is None:
+        return f"{name} in {type(storage).__name__}"
+    key = "/".join(part for part in (getattr(storage, "location", ""), name) if part)
+    endpoint = getattr(storage, "endpoint_url", None)
+    return f"s3://{bucket}/{key}" + (f" at {endpoint}" if endpoint else "")
+
+
+@dataclass
+class StagedFile:
+    """A draft file written but not yet under its name. In a folder: a temporary file beside
+    it, fsynced, renamed into place (atomic: a reader sees the old file or the new one). In an
+    object store: the bytes, put in one request (all or nothing)."""
+
+    name: str
+    data: bytes
+    temporary: Path | None = None
+
+    @classmethod
+    def beside(cls, name: str, data: bytes, *, tag: str) -> "StagedFile":
+        final = _local_path(draft_storage(), name)
+        if final is None:
+            return cls(name, data)
+        return cls(name, data, final.with_name(f".{final.name}.{tag}.part"))
+
+    def write(self) -> None:
+        if self.temporary is None:
+            return
+        self.temporary.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.temporary, "wb") as out:
+            out.write(self.data)
+            out.flush()
+            os.fsync(out.fileno())
+
+    def publish(self) -> str:
+        """Put the file under its name; returns the name the storage keeps it under."""
+        storage = draft_storage()
+        if self.temporary is None:
+            return storage.save(self.name, ContentFile(self.data))
+        final = self.temporary.with_name(Path(self.name).name)
+        os.replace(self.temporary, final)
+        _remove_leftovers(final)
+        return self.name
+
+    def discard(self) -> None:
+        if self.temporary is not None:
+            self.temporary.unlink(missing_ok=True)
+
+
+def _remove_leftovers(final: Path) -> None:
+    """Temporary files of earlier attempts killed mid-write (SIGKILL skips their clean-up)."""
+    for leftover in final.parent.glob(f".{final.name}.*.part"):
+        leftover.unlink(missing_ok=True)

@@ -12,7 +12,7 @@ from django.db import OperationalError
 from django.db.models import F
 
 from apps.core.errors import ApplicationError
-from apps.reports import services, tasks
+from apps.reports import files, services, tasks
 from apps.reports.models import ReportDraft, ReportNarrative
 from apps.reports.services import (
     annual_report_draft,
@@ -174,7 +174,7 @@ def test_a_write_that_fails_leaves_no_half_written_file(
     def disk_full(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(services.os, "fsync", disk_full)
+    monkeypatch.setattr(files.os, "fsync", disk_full)
     failed = annual_report_draft(draft_id=draft.pk)
     assert failed.state == "failed" and failed.finished_at is not None
     assert "could not be written" in failed.error and "No space left on device" in failed.error

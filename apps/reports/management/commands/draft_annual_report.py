@@ -1,10 +1,10 @@
 import time
 
 from django.contrib.auth import get_user_model
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.errors import ApplicationError
+from apps.reports.files import draft_storage_location
 from apps.reports.models import ReportDraft
 from apps.reports.services import DONE, draft_steps, report_draft_request
 from apps.reports.signals import draft_progressed
@@ -105,8 +105,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"{label}: done, {draft.checklist_items} checklist items.")
         )
-        self.stdout.write(f"DOCX: {default_storage.path(draft.docx.name)}")
-        self.stdout.write(f"HTML: {default_storage.path(draft.html.name)}")
+        self.stdout.write(f"DOCX: {draft_storage_location(draft.docx.name)}")
+        self.stdout.write(f"HTML: {draft_storage_location(draft.html.name)}")
         self.stdout.write(f"SHA-256 of the DOCX: {draft.checksum}")
 
 
