@@ -8,7 +8,8 @@ from .health import service_health, service_healthy
 @login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers and docker-compose health checks: is the database (and broker) up?"""
+    """For load balancers and docker-compose health checks: is the database up (else 503), and
+    which other parts (broker, cache, mail) are down or behind?"""
     report = service_health()
     return JsonResponse(report, status=200 if service_healthy(report) else 503)
 

@@ -24,7 +24,10 @@ FAILED = (
 def _is_outage(exc: BaseException | None) -> bool:
     # OperationalError/InterfaceError are the driver losing its server; other DatabaseErrors
     # (an integrity violation, a bad query) are bugs and stay plain 500s.
-    while exc is not None:
+    # django-redis chains its errors in a cycle (a cause whose context is the error itself).
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
         if isinstance(exc, OperationalError | InterfaceError):
             return True
         if isinstance(exc, DatabaseError):

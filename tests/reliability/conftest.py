@@ -32,6 +32,8 @@ def stack_env(seeded, redis_server, tmp_path) -> dict[str, str]:
     return python_env(
         DATABASE_URL=database_url(),
         REDIS_URL=redis_server.url,
+        # The cache on the same test Redis (its own database), so stopping it downs both.
+        CACHE_URL=redis_server.url.rsplit("/", 1)[0] + "/1",
         ISECG_TEST_MEDIA_ROOT=str(media),
     )
 
