@@ -6,13 +6,79 @@ services build on permissions.
 """
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
+
+from apps.core.limits import SUMMARY_MAX_LENGTH, validate_date_in_range
 
 from . import permissions
 
 
-class RecordAdmin(SimpleHistoryAdmin):
+class HeldToLimits:
+    """The admin writes most records directly (agencies, groups, appointments, meetings): its
+    fields hold to the limits every other door has (core.limits). A date lies in the range the
+    tracker holds; a paragraph (a mandate, minutes, a note) to a summary's length. Records with
+    a service (deliverables, outlook items) are held by it too, with its own limits."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.TextField) and db_field.max_length is None:
+            kwargs.setdefault("max_length", SUMMARY_MAX_LENGTH)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if type(db_field) is models.DateField and formfield is not None:
+            formfield.validators.append(validate_date_in_range)
+        return formfield
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                KeysOnlyAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                KeysOnlyAutocompleteSelectMultiple(
+                    db_field, self.admin_site, using=kwargs.get("using")
+                ),
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class _KeysOnly:
+    """Django's autocomplete widget looks the posted values up to show them again; a value that
+    is no key at all (a forged post: "x" for a person's id) failed that lookup with a 500. Such
+    a value is shown as nothing chosen, and the form says it is not a valid choice."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field.model._meta
+        key = remote.get_field(
+            getattr(self.field.remote_field, "field_name", None) or remote.pk.name
+        )
+        return super().optgroups(name, [v for v in value if _is_key(key, v)], attr)
+
+
+def _is_key(key: models.Field, value) -> bool:
+    try:
+        key.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+class KeysOnlyAutocompleteSelect(_KeysOnly, AutocompleteSelect):
+    pass
+
+
+class KeysOnlyAutocompleteSelectMultiple(_KeysOnly, AutocompleteSelectMultiple):
+    pass
+
+
+class RecordAdmin(HeldToLimits, SimpleHistoryAdmin):
     """The admin asks the one permissions module, like every other interface.
 
     Business records are never hard-deleted: they are withdrawn, ended or closed instead. Their
@@ -48,7 +114,7 @@ class RecordAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
-class RecordInline(admin.TabularInline):
+class RecordInline(HeldToLimits, admin.TabularInline):
     extra = 0
     can_delete = False
 

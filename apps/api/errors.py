@@ -6,12 +6,15 @@ script handles one format. 400s add "fields" (field -> messages); 409s add "stat
 "allowed" (the moves or actions this user may make now).
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
 from apps.core.errors import ApplicationError
+from apps.core.limits import SUMMARY_MAX_LENGTH
 
 STATUS_OF_CODE = {
     "invalid": status.HTTP_400_BAD_REQUEST,
@@ -25,7 +28,7 @@ STATUS_OF_CODE = {
 
 NOT_AUTHENTICATED = (
     "Sign in, or send your API token in the header 'Authorization: Token <key>' (get one on "
-    "the 'Your API token' page at /api/token/ or with POST /api/v1/auth/token/)."
+    "the 'Your API tokens' page at /api/token/ or with POST /api/v1/auth/token/)."
 )
 
 
@@ -35,6 +38,13 @@ class PreconditionRequired(exceptions.APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
     default_code = "precondition_required"
     default_detail = "Send the ETag you read in an If-Match header."
+
+
+class PayloadTooLarge(exceptions.APIException):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: Django refuses to read it."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
 
 
 class Conflict(exceptions.APIException):
@@ -103,6 +113,12 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound(*exc.args)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge(
+            f"The body is over the {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes the API reads; "
+            f"no request needs that much (the longest field, a summary, holds "
+            f"{SUMMARY_MAX_LENGTH:,} characters)."
+        )
     if isinstance(exc, exceptions.NotAuthenticated):
         exc.detail = exceptions.ErrorDetail(NOT_AUTHENTICATED, code="not_authenticated")
 

@@ -48,6 +48,11 @@ _ERRORS = {
     415: (ErrorSerializer, "The body is not JSON: send Content-Type: application/json."),
     428: (ErrorSerializer, "If-Match missing: send the ETag from your last GET."),
     429: (ErrorSerializer, "Too many attempts: wait the number of seconds in Retry-After."),
+    503: (
+        ErrorSerializer,
+        "The attempt counters cannot be reached for the moment: nothing was tried; try again "
+        "shortly (Retry-After).",
+    ),
 }
 
 

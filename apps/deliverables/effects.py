@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from apps.core.errors import ApplicationError
+from apps.core.limits import LAST_DATE
 
 Effect = Callable[..., dict]
 EFFECTS: dict[str, Effect] = {}
@@ -29,10 +30,21 @@ def effect(name: str) -> Callable[[Effect], Effect]:
 
 @effect("target_a_year_later")
 def target_a_year_later(*, deliverable, **_) -> dict:
-    """Deferred means deferred to next year: the target date follows."""
-    if not deliverable.target_date:
+    """Deferred means deferred to next year: the target date follows, within the dates the
+    tracker holds (a target in its last year cannot move a year later)."""
+    target = deliverable.target_date
+    if not target:
         return {}
-    return {"target_date": a_year_later(deliverable.target_date)}
+    if target.year >= LAST_DATE.year:
+        message = (
+            f"Deferring moves the target date a year later, and {target} a year later is past "
+            f"{LAST_DATE}, the last date the tracker holds. Set an earlier target date, then "
+            "defer."
+        )
+        raise ApplicationError(
+            message, code="invalid", extra={"fields": {"target_date": [message]}}
+        )
+    return {"target_date": a_year_later(target)}
 
 
 def a_year_later(day: datetime.date) -> datetime.date:

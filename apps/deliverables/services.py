@@ -11,7 +11,14 @@ from django.db import transaction
 
 from apps.accounts import permissions
 from apps.core.errors import ApplicationError
-from apps.core.limits import REASON_MAX_LENGTH, text_checked
+from apps.core.limits import (
+    NOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    date_checked,
+    length_checked,
+    text_checked,
+)
 from apps.core.transactions import atomic_retrying
 
 from . import notifications
@@ -27,6 +34,17 @@ _INPUT_ASKS = {
     Input.PUBLISHED_ON: "Give the publication date to mark a deliverable published.",
     Input.CHANNEL: "Give the channel of the consensus round.",
     Input.DEADLINE: "Give the deadline of the consensus round.",
+}
+# The moves' inputs and the fields that are dates (what each is called), each checked against
+# the range the tracker holds.
+_DATE_INPUTS = {Input.PUBLISHED_ON: "publication date", Input.DEADLINE: "deadline"}
+DATE_FIELDS = {"target_date": "target date", "published_on": "publication date"}
+# A deliverable's paragraphs and the longest each may be (its other text fields are columns
+# with a max_length of their own, which the model's validation holds).
+TEXT_LIMITS = {
+    "summary": SUMMARY_MAX_LENGTH,
+    "status_note": NOTE_MAX_LENGTH,
+    "notes": NOTE_MAX_LENGTH,
 }
 
 
@@ -83,7 +101,22 @@ def move_inputs_checked(move: Move, inputs: dict) -> dict:
                 code="invalid",
                 extra={"fields": {needed.value: [_INPUT_ASKS[needed]]}},
             )
+        if needed in _DATE_INPUTS:
+            date_checked(inputs[needed.value], field=needed.value, what=_DATE_INPUTS[needed])
     return inputs
+
+
+def _fields_checked(fields: dict) -> dict:
+    """A deliverable's new field values with its paragraphs stripped, or the refusal naming the
+    field: a paragraph over its limit, a date outside the range the tracker holds."""
+    checked = dict(fields)
+    for name, limit in TEXT_LIMITS.items():
+        if isinstance(checked.get(name), str):
+            checked[name] = length_checked(checked[name], field=name, limit=limit, required=False)
+    for name, what in DATE_FIELDS.items():
+        if name in checked:
+            date_checked(checked[name], field=name, what=what)
+    return checked
 
 
 def move_make(*, deliverable: Deliverable, move: Move, actor, inputs: dict) -> Deliverable:
@@ -188,11 +221,12 @@ def deliverable_update_progress(
             f"use {', '.join(PROGRESS_FIELDS)}.",
             code="invalid",
         )
-    return deliverable_edit(
+    reason = text_checked(reason, field="reason", limit=REASON_MAX_LENGTH, required=False)
+    return _edited(
         deliverable=deliverable,
         actor=actor,
         expected_version=expected_version,
-        reason=f"Progress update: {(reason or '').strip() or 'no comment'}",
+        reason=f"Progress update: {reason or 'no comment'}",
         changes=progress,
     )
 
@@ -213,11 +247,21 @@ def deliverable_edit(
     `contributing_groups` takes a list of groups.
     """
     reason = text_checked(reason, field="reason", limit=REASON_MAX_LENGTH, required=False)
-    _edit(
+    return _edited(
         deliverable=deliverable,
         actor=actor,
         expected_version=expected_version,
         reason=reason or "Edited",
+        changes=changes,
+    )
+
+
+def _edited(*, deliverable, actor, expected_version: int, reason: str, changes: dict):
+    _edit(
+        deliverable=deliverable,
+        actor=actor,
+        expected_version=expected_version,
+        reason=reason,
         changes=dict(changes),
     )
     deliverable.refresh_from_db()
@@ -251,6 +295,7 @@ def _edit(*, deliverable, actor, expected_version: int, reason: str, changes: di
             if final
             else {"fields": {field: [why] for field, why in refused.items()}},
         )
+    changes = _fields_checked(changes)
     groups = changes.pop("contributing_groups", None)
     for field, value in changes.items():
         setattr(locked, field, value)
@@ -277,6 +322,7 @@ def deliverable_create(*, actor, reason: str = "", **fields) -> Deliverable:
             code="invalid",
             extra={"fields": {field: ["Set by a workflow move."] for field in forced}},
         )
+    fields = _fields_checked(fields)
     groups = fields.pop("contributing_groups", None)
     deliverable = Deliverable(**fields)
     _validated(deliverable)

@@ -8,6 +8,13 @@ from django.db.models import Max
 
 from apps.accounts import permissions
 from apps.core.errors import ApplicationError
+from apps.core.limits import (
+    NOTE_MAX_LENGTH,
+    OUTLOOK_TEXT_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    length_checked,
+    text_checked,
+)
 
 from .models import OutlookItem, WorkingGroup
 
@@ -26,6 +33,21 @@ def _validated(item: OutlookItem, *, exclude: Iterable[str] = ()) -> None:
             code="invalid",
             extra={"fields": exc.message_dict},
         ) from None
+
+
+def _text(text: str) -> str:
+    return length_checked(
+        text,
+        field="text",
+        limit=OUTLOOK_TEXT_MAX_LENGTH,
+        required=True,
+        ask="Write the outlook paragraph: what the group plans for the year.",
+    )
+
+
+def _reason(reason: str, default: str) -> str:
+    reason = text_checked(reason, field="reason", limit=REASON_MAX_LENGTH, required=False)
+    return reason or default
 
 
 def check_may_edit_outlook(*, actor, item: OutlookItem) -> None:
@@ -88,6 +110,8 @@ def outlook_item_create(
     """
     item = OutlookItem(group=group, year=year, text=(text or "").strip())
     check_may_edit_outlook(actor=actor, item=item)
+    item.text = _text(text)
+    reason = _reason(reason, "Outlook paragraph added")
     # The position is given under the lock below; everything else is checked before it.
     _validated(item, exclude=["position"])
     with transaction.atomic():
@@ -97,7 +121,7 @@ def outlook_item_create(
         )["last"]
         item.position = (last or 0) + 1
         item._history_user = actor
-        item._change_reason = (reason or "").strip() or "Outlook paragraph added"
+        item._change_reason = reason
         item.save()
     return item
 
@@ -151,9 +175,12 @@ def outlook_item_update(
         check_may_edit_outlook(actor=actor, item=locked)
         if locked.version != expected_version:
             raise _stale(locked, expected_version=expected_version)
-        locked.text = (text or "").strip()
+        locked.text = _text(text)
         locked.assessment = assessment or ""
-        locked.assessment_note = (assessment_note or "").strip()
+        locked.assessment_note = length_checked(
+            assessment_note, field="assessment_note", limit=NOTE_MAX_LENGTH, required=False
+        )
+        reason = _reason(reason, "Outlook paragraph edited")
         _validated(locked)
         # The links are set without a history row of their own: the save below writes the one
         # row of this edit, links included.
@@ -165,6 +192,6 @@ def outlook_item_update(
         del locked.skip_history_when_saving
         locked.version += 1
         locked._history_user = actor
-        locked._change_reason = (reason or "").strip() or "Outlook paragraph edited"
+        locked._change_reason = reason
         locked.save()
     return locked

@@ -5,20 +5,18 @@ a Django template. Both walk the same sections and blocks, so no section is writ
 """
 
 import io
-import re
 from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from docxtpl import DocxTemplate, RichText
 
+from apps.core.text import xml_safe
+
 from .content import Block, Heading, Report
 
 DOCX_TEMPLATE = Path(__file__).resolve().parent / "templates" / "reports" / "annual_report.docx"
 HTML_TEMPLATE = "reports/annual_report.html"
-
-# XML 1.0 has no place for these; a stray one pasted into a record would corrupt the DOCX.
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class TemplateMissing(Exception):
@@ -36,7 +34,7 @@ def render_docx(report: Report) -> bytes:
     template = DocxTemplate(str(path))
 
     def rich(text: str, url: str = "") -> RichText:
-        clean = _NOT_XML.sub("", " ".join(text.split()))
+        clean = _text(text)
         if url:
             return RichText(clean, url_id=template.build_url_id(url), style="Hyperlink")
         return RichText(clean)
@@ -89,7 +87,9 @@ def _docx_block(block: Block, rich) -> dict:
 
 
 def _text(value: str) -> str:
-    return _NOT_XML.sub("", " ".join(value.split()))
+    # A control character pasted into a record would corrupt the DOCX (xml_safe); a paragraph's
+    # line breaks are the template's to make.
+    return " ".join(xml_safe(value).split())
 
 
 def render_html(report: Report) -> str:

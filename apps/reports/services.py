@@ -10,15 +10,12 @@ same draft never makes a second draft or a half-written file.
 import datetime
 import hashlib
 import logging
-import os
 import uuid
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 
 import jinja2
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -27,9 +24,16 @@ from redis.exceptions import RedisError
 
 from apps.accounts import permissions
 from apps.core.errors import ApplicationError
-from apps.core.limits import FIRST_YEAR
+from apps.core.limits import (
+    FIRST_YEAR,
+    REASON_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    length_checked,
+    text_checked,
+)
 
 from .content import Report, report_build, section_plan
+from .files import StagedFile, draft_storage_location
 from .models import ReportDraft, ReportNarrative
 from .render import TemplateMissing, docx_template_path, render_docx, render_html
 from .selectors import report_facts
@@ -54,7 +58,7 @@ def draft_steps(year: int) -> list[tuple[str, int]]:
 
 
 def draft_file_names(*, year: int, version: int) -> tuple[str, str]:
-    """The DOCX and HTML names, relative to MEDIA_ROOT: fixed per draft, so a rerun replaces."""
+    """The DOCX and HTML names in the storage: fixed per draft, so a rerun replaces."""
     stem = f"reports/{year}/isecg-annual-report-{year}-v{version}"
     return f"{stem}.docx", f"{stem}.html"
 
@@ -312,11 +316,14 @@ def report_narrative_write(
             "Only the secretariat may write the annual report's narrative.", code="forbidden"
         )
     _check_year(year)
-    text = (executive_summary or "").strip()
-    if not text:
-        raise ApplicationError(
-            "Write the Executive Summary (paragraphs separated by a blank line).", code="invalid"
-        )
+    text = length_checked(
+        executive_summary,
+        field="executive_summary",
+        limit=SUMMARY_MAX_LENGTH,
+        required=True,
+        ask="Write the Executive Summary (paragraphs separated by a blank line).",
+    )
+    reason = text_checked(reason, field="reason", limit=REASON_MAX_LENGTH, required=False)
     with transaction.atomic():
         narrative = ReportNarrative.objects.select_for_update().filter(year=year).first()
         created = narrative is None
@@ -372,18 +379,12 @@ def _fail(draft_id: int, *, attempt: int | None, message: str) -> ReportDraft:
     return draft
 
 
-def _remove_leftovers(final: Path) -> None:
-    """Temporary files of earlier attempts killed mid-write (SIGKILL skips their clean-up)."""
-    for leftover in final.parent.glob(f".{final.name}.*.part"):
-        leftover.unlink(missing_ok=True)
-
-
 @dataclass
 class _Run:
     draft: ReportDraft
     attempt: int
     step_title: str = ""
-    temporary: list[Path] = field(default_factory=list)
+    staged: list[StagedFile] = field(default_factory=list)
 
     def work(self) -> ReportDraft:
         draft = self.draft
@@ -405,10 +406,7 @@ class _Run:
 
         docx_name, html_name = draft_file_names(year=draft.year, version=draft.version)
         self.step_title = "Saving the files"
-        ready = [
-            (self._write_temporary(docx_name, docx), docx_name),
-            (self._write_temporary(html_name, html), html_name),
-        ]
+        ready = [self._write_temporary(docx_name, docx), self._write_temporary(html_name, html)]
         return self._finish(ready, checksum=hashlib.sha256(docx).hexdigest(), report=report)
 
     def step(self, title: str, steps: dict[str, int]) -> None:
@@ -425,28 +423,20 @@ class _Run:
             sender=ReportDraft, draft_id=self.draft.pk, section=title, percent=percent
         )
 
-    def _write_temporary(self, name: str, data: bytes) -> Path:
-        final = Path(default_storage.path(name))
-        final.parent.mkdir(parents=True, exist_ok=True)
-        temporary = final.with_name(f".{final.name}.{self.attempt}-{uuid.uuid4().hex[:8]}.part")
-        self.temporary.append(temporary)
-        with open(temporary, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        return temporary
+    def _write_temporary(self, name: str, data: bytes) -> StagedFile:
+        staged = StagedFile.beside(name, data, tag=f"{self.attempt}-{uuid.uuid4().hex[:8]}")
+        self.staged.append(staged)
+        staged.write()
+        return staged
 
-    def _finish(self, ready: list[tuple[Path, str]], *, checksum: str, report: Report):
+    def _finish(self, ready: list[StagedFile], *, checksum: str, report: Report):
         with transaction.atomic():
             draft = ReportDraft.objects.select_for_update().get(pk=self.draft.pk)
             if draft.attempts != self.attempt or draft.state != ReportDraft.State.RUNNING:
                 raise _Superseded
-            # Renames are atomic within a folder: a reader sees the old file or the new one,
-            # never half of one.
-            for temporary, name in ready:
-                os.replace(temporary, default_storage.path(name))
-                _remove_leftovers(Path(default_storage.path(name)))
-            draft.docx.name, draft.html.name = ready[0][1], ready[1][1]
+            # Only the run that still owns the draft puts its files in place (files.StagedFile:
+            # a reader never sees half of one).
+            draft.docx.name, draft.html.name = [staged.publish() for staged in ready]
             draft.checksum = checksum
             draft.checklist_items = len(report.checklist)
             draft.state = ReportDraft.State.DONE
@@ -461,8 +451,8 @@ class _Run:
         return draft
 
     def discard(self) -> None:
-        for temporary in self.temporary:
-            temporary.unlink(missing_ok=True)
+        for staged in self.staged:
+            staged.discard()
 
     def explain(self, exc: Exception) -> str:
         """What went wrong, in words a person can act on."""
@@ -480,11 +470,12 @@ class _Run:
                 "{% %} tag was probably changed while restyling it: compare it with the "
                 f"committed template, then draft {year} again."
             )
-        if isinstance(exc, OSError) and self.step_title == "Saving the files":
+        if self.step_title == "Saving the files":
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             return (
-                f"The draft files could not be written under {settings.MEDIA_ROOT}/reports "
-                f"({exc.strerror or exc}). Check that the folder exists and that the worker "
-                f"may write to it, then draft {year} again."
+                f"The draft files could not be written to {draft_storage_location()} ({why}), "
+                "the storage that MEDIA_ROOT or AWS_STORAGE_BUCKET_NAME names. Check that it "
+                f"exists and that the worker may write to it, then draft {year} again."
             )
         return (
             f"Drafting stopped at '{self.step_title}': {type(exc).__name__}: {exc}. The "

@@ -1,6 +1,7 @@
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
+from apps.core.text import xml_safe
 from apps.deliverables.models import Activity, Deliverable
 
 
@@ -24,12 +25,14 @@ class PublicationsFeed(Feed):
     def _date(item):
         return item.published_on if isinstance(item, Deliverable) else item.occurred_on
 
+    # Atom is XML: a control character pasted into a record (Word's line break) would make
+    # the whole feed unwritable for everyone.
     def item_title(self, item) -> str:
         prefix = "" if isinstance(item, Deliverable) else "Webnews: "
-        return prefix + str(item)
+        return xml_safe(prefix + str(item))
 
     def item_description(self, item) -> str:
-        return item.summary
+        return xml_safe(item.summary)
 
     def item_link(self, item) -> str:
         if isinstance(item, Deliverable):

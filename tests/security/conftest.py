@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from tests import factories
 
+from .hostile import Tally
+
 
 @pytest.fixture(autouse=True)
 def _fast_passwords_and_fresh_throttles(settings, tmp_path):
@@ -64,3 +66,11 @@ def world(cast):
         "chair": factories.ChairAppointmentFactory(agency=cast.agencies["NASA"]),
         "narrative": factories.ReportNarrativeFactory(),
     }
+
+
+@pytest.fixture
+def tally(request):
+    """Counts a fuzz test's requests by status; printed (-s) for RELIABILITY.md."""
+    counted = Tally()
+    yield counted
+    print(f"\n{request.node.name}: {counted}")

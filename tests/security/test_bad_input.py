@@ -208,6 +208,13 @@ cell = st.builds(
 )  # fmt: skip
 
 
+def without_control_characters(text: str) -> str:
+    """What a spreadsheet cell can hold: Word's line and page breaks as line breaks, the other
+    control characters but tab, LF and CR dropped, as XML (.xlsx, .ods) requires."""
+    text = text.replace("\x0b", "\n").replace("\x0c", "\n")
+    return "".join(c for c in text if c in "\t\n\r" or (ord(c) >= 32 and c not in "\ufffe\uffff"))
+
+
 def test_no_csv_cell_can_start_a_spreadsheet_formula(cast, client):
     from apps.deliverables.models import Deliverable
 
@@ -228,6 +235,7 @@ def test_no_csv_cell_can_start_a_spreadsheet_formula(cast, client):
             assert not value.startswith(FORMULA_STARTS), value
         shown = dict(zip(header, row, strict=True))
         for column, original in (("title", title or "x"), ("next_milestone", milestone[:300])):
+            original = without_control_characters(original)
             expected = "'" + original if original.startswith(FORMULA_STARTS) else original
             assert shown[column] == expected.replace("\r\n", "\n") or shown[column] == expected
         rows_checked.append(row)

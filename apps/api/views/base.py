@@ -14,7 +14,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
@@ -48,7 +47,7 @@ class ApiView:
     """Mixed into every API view: readers only, and a 401 (not 403) for the unauthenticated."""
 
     permission_classes = [IsReader]
-    parser_classes = [JSONParser]
+    # Bodies are JSON only, parsed by REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] (api/parsers.py).
     pagination_class = Pages
 
     def get_authenticate_header(self, request) -> str:

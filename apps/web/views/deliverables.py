@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts import permissions
 from apps.core.errors import ApplicationError
 from apps.core.history import HIDDEN_HISTORY_FIELDS, history_entries, history_records
+from apps.core.text import xml_safe
 from apps.deliverables import selectors as deliverable_selectors
 from apps.deliverables.models import Deliverable
 from apps.deliverables.services import (
@@ -20,6 +21,7 @@ from apps.plenary.abilities import deliverable_abilities
 
 from ..forms.deliverables import DeliverableFilterForm, MoveForm, ProgressForm
 from ..forms.rounds import OpenRoundForm
+from ..throttling import moves_throttled
 from .common import refused
 
 
@@ -74,7 +76,8 @@ CSV_COLUMNS = [
 
 
 def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
+    # Spreadsheets keep their cells as XML (.xlsx, .ods): no control characters in them.
+    text = "" if value is None else xml_safe(str(value))
     # A cell starting with = + - @ would run as a formula in a spreadsheet.
     return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
@@ -168,6 +171,7 @@ def deliverable_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@moves_throttled
 def deliverable_move(request: HttpRequest, pk: int) -> HttpResponse:
     deliverable = get_object_or_404(Deliverable, pk=pk)
     form = MoveForm(request.POST)
