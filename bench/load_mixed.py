@@ -37,7 +37,7 @@ ADMIN_URL = os.environ.get(
 SETUP = """
 import datetime, json
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
+from apps.api.services import api_token_create
 from apps.deliverables.models import Deliverable
 from apps.deliverables.services import deliverable_transition
 from apps.groups.models import WorkingGroup
@@ -57,7 +57,8 @@ voted = Deliverable(title="Load test round", kind="white_paper", lead_group=twg,
 voted.save()
 rnd = consensus_round_open(deliverable=voted, actor=secretariat, channel="written_procedure",
                            deadline=datetime.date.today() + datetime.timedelta(days=30))
-tokens = {{u: Token.objects.get_or_create(user=User.objects.get(username=u))[0].key
+tokens = {{u: api_token_create(actor=User.objects.get(username=u), name="load test",
+                                scope="read_write").secret
           for u in ("cochair-twg", "delegate-nasa", "delegate-esa", "reader")}}
 print(json.dumps({{"deliverables": made, "round": rnd.pk, "tokens": tokens}}))
 """
@@ -246,6 +247,9 @@ def run(users: int, seconds: float, *, workers: int = 3, threads: int = 4) -> di
         "SECURE_COOKIES": "0",
         "SECURE_HSTS_SECONDS": "0",
         "DJANGO_SETTINGS_MODULE": "isecg_tracker.settings",
+        # The simulated users share a few accounts: the per-person rate would throttle them
+        # as one person, which is not the load being measured.
+        "THROTTLE_RATES": "moves=1000000/minute",
     }
     env.pop("REDIS_URL", None)  # no report drafting here: tasks, if any, run in-process
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:

@@ -5,6 +5,8 @@ REDIS_URL      unset: Celery tasks run in-process; set: a real worker runs them
 SECRET_KEY     required unless DEBUG is on
 DEBUG          off unless 1/true/yes/on
 ALLOWED_HOSTS  comma-separated; default localhost names
+MEDIA_ROOT     where report drafts are written; default <project>/media
+AWS_STORAGE_BUCKET_NAME  set: drafts go to this S3-compatible bucket instead (AWS_S3_ENDPOINT_URL)
 
 With DEBUG off the app expects HTTPS (redirect, secure cookies, HSTS); see the security section.
 """
@@ -21,9 +23,12 @@ from .env import (
     env_database,
     env_int,
     env_list,
+    env_media_storage,
+    env_path,
     env_proxy_ssl_header,
     env_redis_url,
     env_secret_key,
+    env_throttle_rates,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,7 +47,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -152,17 +156,29 @@ CONTENT_SECURITY_POLICY = {
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", default=0)
 
 # Sign-in attempts (the login page, the admin's and the API token endpoint) are counted in the
-# database, so every worker sees them: 10 failures for one account, or from one address, are
-# allowed; the 11th locks signing in for 15 minutes (the API's throttles answer first on the
-# token endpoint: 10 a minute per address). A success clears the count.
+# database (django-axes), so every worker sees them. Three rules (apps/accounts/lockout.py):
+# - one account from one address: the 10th wrong password pauses that pair for 15 minutes;
+# - one account from every address: 50 wrong passwords in 15 minutes pause it, but only from
+#   addresses where it has not signed in before (its usual addresses still work);
+# - one address for every account: 30 wrong passwords in 15 minutes pause it, again only for
+#   accounts that have not signed in from there before.
+# A success clears only that account's failures from that address, so signing in to another
+# account clears nothing; a password reset through the e-mailed link clears the account's.
+# Attempts refused while paused are not counted, so a pause ends when it says it does.
 AUTHENTICATION_BACKENDS = [
     "apps.accounts.backends.SignInLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = 11
+AXES_HANDLER = "apps.accounts.lockout.SignInLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 10
+SIGN_IN_ACCOUNT_FAILURE_LIMIT = 50
+SIGN_IN_ADDRESS_FAILURE_LIMIT = 30
+# An address is usual for an account once it signed in from there within this many days.
+SIGN_IN_USUAL_ADDRESS_DAYS = 180
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "apps.accounts.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.locked_out_response"
 AXES_HTTP_RESPONSE_CODE = 429
@@ -175,26 +191,30 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Report drafts: the worker writes them, the web app serves them, so both must share one
+# storage: a folder under MEDIA_ROOT (one volume mounted in both), or an S3-compatible bucket
+# when AWS_STORAGE_BUCKET_NAME is set (env.env_media_storage).
+MEDIA_ROOT = env_path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": env_media_storage(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-MEDIA_ROOT = BASE_DIR / "media"
 
 # Change reasons carry objections and return comments: longer than the default 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # The admin shows past versions but never restores one: a restore would bypass the workflow.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# The REST API (apps/api): session auth for the browser, tokens for scripts.
+# The REST API (apps/api): session auth for the browser, tokens for scripts: named, hashed,
+# expiring, read-only or read-write (apps.api.models.ApiToken; `Authorization: Token <secret>`).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.api.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -202,12 +222,27 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "apps.api.renderers.StrictBrowsableAPIRenderer",
     ],
+    # JSON only, refusing bodies nested deeper than any request needs (apps/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["apps.api.parsers.DepthLimitedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     # One JSON error shape: {"detail", "code"}, plus "fields" (400) or "state"/"allowed" (409).
     "EXCEPTION_HANDLER": "apps.api.errors.api_exception_handler",
-    # Getting a token tries a password: per client address, and per account named.
-    "DEFAULT_THROTTLE_RATES": {"auth": "10/minute", "auth_username": "20/hour"},
+    # Counted in the shared "throttles" cache (apps/accounts/throttles.py). Getting a token
+    # tries a password: per client address ("auth") and per account and address
+    # ("auth_username"). A password reset mails someone: per address and per e-mail typed.
+    # Positions and moves, by API or web form: per person ("moves"). THROTTLE_RATES changes
+    # any of them, e.g. THROTTLE_RATES=moves=120/minute.
+    "DEFAULT_THROTTLE_RATES": env_throttle_rates(
+        "THROTTLE_RATES",
+        default={
+            "auth": "10/minute",
+            "auth_username": "20/hour",
+            "password_reset": "3/hour",
+            "password_reset_email": "3/hour",
+            "moves": "60/minute",
+        },
+    ),
     "NUM_PROXIES": TRUSTED_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -230,6 +265,8 @@ SPECTACULAR_SETTINGS = {
         "RoundStateEnum": "apps.plenary.models.ConsensusRound.State",
         "ReportDraftStateEnum": "apps.reports.models.ReportDraft.State",
         "DatePrecisionEnum": "apps.core.models.DatePrecision",
+        "ApiTokenStateEnum": "apps.api.models.ApiToken.State",
+        "ApiTokenScopeEnum": "apps.api.models.ApiToken.Scope",
     },
 }
 
@@ -240,13 +277,27 @@ LOGOUT_REDIRECT_URL = "login"
 # The address people follow from e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Mail: printed to the console unless an SMTP server is configured.
+# Mail: every mail (the tracker's, Django's password-reset and error mails) is first a row of
+# the outbox, written in the transaction that causes it; a Celery task then delivers it through
+# MAIL_DELIVERY_BACKEND, SMTP when EMAIL_HOST is set, else printed to the console, and retries
+# it (1, 2, 4 … minutes apart, at most hourly) until sent or, after MAIL_GIVE_UP_SECONDS or
+# MAIL_MAX_ATTEMPTS, marked failed (apps/core/outbox.py).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = (
+EMAIL_BACKEND = "apps.core.mail.OutboxBackend"
+MAIL_DELIVERY_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
+# A mail server that takes the connection but never answers costs a send at most this long.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=10)
+MAIL_GIVE_UP_SECONDS = env_int("MAIL_GIVE_UP_SECONDS", default=24 * 3600)
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", default=30)
+MAIL_RETRY_BASE_SECONDS = 60
+MAIL_RETRY_MAX_SECONDS = 3600
+# A claim older than this belongs to a sender that died mid-send: the mail waits again.
+MAIL_CLAIM_TIMEOUT_SECONDS = 15 * 60
+MAIL_SEND_BATCH = 200
 EMAIL_PORT = env_int("EMAIL_PORT", default=587)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
@@ -308,14 +359,25 @@ CELERY_TIMEZONE = TIME_ZONE
 # Redis hands an unacknowledged task (its worker died mid-task) to another worker only after
 # this many seconds; longer than any draft takes, so a live task is never run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # A hung Redis costs a request that queues a task seconds, not the worker's life (kombu
+    # retries the publish, then the caller keeps the work queued). Above the worker's 1 s BRPOP.
+    "socket_timeout": 5,
+    "socket_connect_timeout": 2,
 }
+CELERY_REDIS_SOCKET_TIMEOUT = 5  # the result backend (default 120 s)
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 # Annual report drafts stuck queued or running (apps.reports.services.report_drafts_sweep).
 REPORT_DRAFT_SWEEP_MINUTES = 5
 REPORT_DRAFT_STALE_SECONDS = env_int("REPORT_DRAFT_STALE_SECONDS", default=600)
 REPORT_DRAFT_GIVE_UP_SECONDS = env_int("REPORT_DRAFT_GIVE_UP_SECONDS", default=24 * 3600)
 REPORT_DRAFT_MAX_ATTEMPTS = 5
 CELERY_BEAT_SCHEDULE = {
+    # Outgoing mail due for a first or another attempt (a failed send, or a broker outage).
+    "send-waiting-mail": {
+        "task": "apps.core.tasks.send_waiting_mail",
+        "schedule": 60,
+    },
     # The silence procedure: a round whose deadline has passed closes without waiting for anyone.
     "close-expired-consensus-rounds": {
         "task": "apps.plenary.tasks.close_expired_rounds",

@@ -91,6 +91,18 @@ def cast(db) -> Cast:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _mail_delivered_to_the_test_outbox():
+    """The outbox's sender delivers to django.core.mail.outbox, as Django's test set-up does
+    for EMAIL_BACKEND. Tests of real SMTP set MAIL_DELIVERY_BACKEND themselves."""
+    from django.conf import settings
+
+    previous = settings.MAIL_DELIVERY_BACKEND
+    settings.MAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    yield
+    settings.MAIL_DELIVERY_BACKEND = previous
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _tasks_run_in_process():
     """Unit tests run the project's tasks in-process even when REDIS_URL names a broker, so no
     message is left queued for a later worker. Tests of the real broker and worker use celery's
@@ -101,3 +113,13 @@ def _tasks_run_in_process():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _no_throttle_count_carries_over():
+    """Throttle counters (the "throttles" cache) start empty in every test."""
+    from django.core.cache import caches
+
+    caches["throttles"].clear()
+    yield
+    caches["throttles"].clear()

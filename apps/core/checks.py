@@ -4,10 +4,15 @@ from django.apps import apps
 from django.core import checks
 
 # Apps whose models are business records: each must keep a full history. No other app of this
-# project holds a concrete model (core has only abstract bases; accounts, record, api and web
-# none): core.E002 says so when one starts to, so the rule cannot silently miss it. Labels,
-# not imports: core names the apps it checks but depends on none of them.
+# project holds a concrete model (core has only abstract bases and the mail outbox; api only
+# its tokens; accounts, record and web none): core.E002 says so when one starts to, so the
+# rule cannot silently miss it. Labels, not imports: core names the apps it checks but
+# depends on none of them.
 BUSINESS_APPS = ("agencies", "groups", "deliverables", "plenary", "reports")
+# Not business records but a queue: each row is its own log (attempts, last error, times).
+QUEUE_MODELS = ("core.OutboxMail",)
+# Credentials, not business records: never deleted, revoked with who, when and why on the row.
+CREDENTIAL_MODELS = ("api.ApiToken",)
 PROJECT_PACKAGE = "apps."
 
 
@@ -37,7 +42,10 @@ def models_live_in_business_apps(app_configs, **kwargs) -> list[checks.CheckMess
         if not config.name.startswith(PROJECT_PACKAGE) or config.label in BUSINESS_APPS:
             continue
         models = [
-            model for model in config.get_models() if not model.__name__.startswith("Historical")
+            model
+            for model in config.get_models()
+            if not model.__name__.startswith("Historical")
+            and model._meta.label not in QUEUE_MODELS + CREDENTIAL_MODELS
         ]
         if models:
             names = ", ".join(model._meta.label for model in models)

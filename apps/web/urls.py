@@ -1,5 +1,7 @@
 from django.urls import path
 
+from apps.api.feed_access import readable_with_token
+
 from .feeds import PublicationsFeed
 from .views import agencies, deliverables, groups, home, overview, reports, rounds
 
@@ -26,5 +28,6 @@ urlpatterns = [
     path("reports/request/", reports.report_request, name="report-request"),
     path("reports/<int:pk>/", reports.report_detail, name="report"),
     path("reports/<int:pk>/status/", reports.report_status, name="report-status"),
-    path("feed/atom/", PublicationsFeed(), name="feed"),
+    # Feed readers sign in with a token (apps.api.feed_access), browsers with their session.
+    path("feed/atom/", readable_with_token(PublicationsFeed()), name="feed"),
 ]

@@ -34,9 +34,9 @@ from tests.reliability.servers import (
     gunicorn,
     manage,
     python_env,
+    serving,
     start,
     stop,
-    wait_until,
 )
 from tests.services import require_postgres
 
@@ -272,21 +272,7 @@ def runserver(env: dict[str, str], log: Path):
     process = start(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"], env, log
     )
-    base = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        assert process.poll() is None, log.read_text()
-        try:
-            return requests.get(f"{base}/accounts/login/", timeout=5).status_code == 200
-        except requests.RequestException:
-            return False
-
-    try:
-        wait_until(up, seconds=60, what="runserver", every=0.3)
-    except BaseException:
-        stop(process)
-        raise
-    return process, base
+    return serving(process, f"http://127.0.0.1:{port}", log, what="runserver")
 
 
 @pytest.fixture(params=["runserver", "gunicorn"])
@@ -542,22 +528,40 @@ def report_drafts(world: World, secretariat: Client) -> None:
 
 
 def token_page(world: World) -> None:
-    """A reader makes a token on the 'Your API token' page, replaces it, and revokes it."""
+    """A reader makes a read-only token on the 'Your API tokens' page (its secret shown once):
+    it reads the API and the Atom feed, may not write, is listed by name and last use only,
+    and once revoked on the page it opens neither; no log holds it."""
     reader, page = world.browser("reader"), reverse("api:token-page")
-    assert "You have no API token." in reader.page(page)
-    keys = []
-    for action in ("create", "regenerate"):
-        response = reader.submit(page, page, button=("action", action))
-        assert response.status_code == 200, response.text
-        [key] = re.findall(r'<input id="api-token"[^>]* value="(\w+)"', response.text)
-        assert world.script(key).json("/api/v1/agencies/?page_size=1")["count"] > 0
-        keys.append(key)
-    assert keys[0] != keys[1]
-    assert world.script(keys[0]).request("GET", "/api/v1/agencies/").status_code == 401
-    response = reader.submit(page, page, button=("action", "revoke"))
+    assert "You have no live API token." in reader.page(page)
+    response = reader.submit(
+        page, page, {"name": "feed reader", "scope": "read"}, button=("action", "create")
+    )
     assert response.status_code == 200, response.text
-    assert "Your token is revoked" in response.text
-    assert world.script(keys[1]).request("GET", "/api/v1/agencies/").status_code == 401
+    [secret] = re.findall(r'<input id="api-token"[^>]* value="([^"]+)"', response.text)
+    script, feed = world.script(secret), f"{reverse('web:feed')}?token={secret}"
+    anonymous = Client(world.server.base, world.exchanges)
+    assert script.json("/api/v1/agencies/?page_size=1")["count"] > 0
+    answer = anonymous.request("GET", feed)
+    assert answer.status_code == 200 and "<feed" in answer.text, answer.text[:300]
+    refused = script.post_json("/api/v1/report-drafts/", {"year": 2025})
+    assert refused.status_code == 403 and "read-only" in refused.json()["detail"]
+    [listed] = script.json("/api/v1/auth/tokens/")["results"]
+    assert (listed["name"], listed["scope"], listed["current"]) == ("feed reader", "read", True)
+    assert listed["last_used_at"] is not None
+    shown = reader.page(page)
+    assert secret not in shown and "feed reader" in shown
+
+    [revoke] = [f for f in forms_of(shown) if f.fields.get("token") == str(listed["id"])]
+    response = reader.request(
+        "POST",
+        page,
+        data={**revoke.fields, "action": "revoke"},
+        headers={"Origin": world.server.base, "Referer": world.server.base + page},
+    )
+    assert "“feed reader” is revoked" in redirected(reader, response, page, "revoke a token")
+    assert script.request("GET", "/api/v1/agencies/").status_code == 401
+    assert anonymous.request("GET", feed).status_code == 401
+    assert secret not in world.server.log.read_text()
 
 
 def sign_out(world: World, cochair: Client) -> None:

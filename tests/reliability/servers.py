@@ -193,8 +193,6 @@ def manage(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.
 
 def gunicorn(env: dict[str, str], log: Path, *, workers: int = 2, threads: int = 1):
     """gunicorn on a free port; returns (process, base URL) once it answers."""
-    import requests
-
     port = free_port()
     process = start(
         [sys.executable, "-m", "gunicorn", "isecg_tracker.wsgi:application",
@@ -202,16 +200,28 @@ def gunicorn(env: dict[str, str], log: Path, *, workers: int = 2, threads: int =
          "--timeout", "60"],
         env, log,
     )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    return serving(process, f"http://127.0.0.1:{port}", log, what="gunicorn")
+
+
+def serving(
+    process: subprocess.Popen, base: str, log: Path, *, what: str, path: str = "/accounts/login/"
+) -> tuple[subprocess.Popen, str]:
+    """Wait until the server just started answers 200 on `path`; stop it if it never does (a
+    failed start must not leave a server behind for the rest of the run)."""
+    import requests
 
     def up() -> bool:
         assert process.poll() is None, log.read_text()
         try:
-            return requests.get(f"{base}/accounts/login/", timeout=5).status_code == 200
+            return requests.get(f"{base}{path}", timeout=5).status_code == 200
         except requests.RequestException:
             return False
 
-    wait_until(up, seconds=60, what="gunicorn", every=0.3)
+    try:
+        wait_until(up, seconds=60, what=what, every=0.3)
+    except BaseException:
+        stop(process)
+        raise
     return process, base
 
 
