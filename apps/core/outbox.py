@@ -25,7 +25,7 @@ from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from .health import health_check
-from .mail import message_from_data
+from .mail_data import message_from_data
 from .models import OutboxMail
 
 logger = logging.getLogger(__name__)

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from apps.accounts.roles import ROLE_GROUP_NAMES, Role
 from apps.core import checks
-from apps.core.mail import mail_after_commit, message_as_data, message_from_data
+from apps.core.mail import mail_after_commit
+from apps.core.mail_data import message_as_data, message_from_data
 from apps.core.models import OutboxMail
 from apps.core.outbox import STALE_CLAIM, mail_health, outbox_send_waiting
 from tests import factories
