@@ -11,7 +11,6 @@ from .base import (
     DeliverableRefSerializer,
     MeetingRefSerializer,
     ReadSerializer,
-    StrictCharField,
     UserRefSerializer,
     history_link,
     paginated,
@@ -167,7 +166,7 @@ class RoundOpenSerializer(serializers.Serializer):
         help_text="The meeting (id) where it is decided, if any.",
         error_messages={"does_not_exist": "No meeting with id {pk_value}: see /api/v1/meetings/."},
     )
-    reason = StrictCharField(
+    reason = serializers.CharField(
         required=False,
         max_length=REASON_MAX_LENGTH,
         help_text="For the history; default: submitted for plenary consensus.",
@@ -176,13 +175,13 @@ class RoundOpenSerializer(serializers.Serializer):
 
 class PositionRequestSerializer(serializers.Serializer):
     position = serializers.ChoiceField(choices=Position.Kind.choices)
-    rationale = StrictCharField(
+    rationale = serializers.CharField(
         required=False,
         allow_blank=True,
         max_length=RATIONALE_MAX_LENGTH,
         help_text="Required for an objection: what blocks consensus and what would resolve it.",
     )
-    agency = StrictCharField(
+    agency = serializers.CharField(
         required=False,
         max_length=30,
         help_text="Acronym of the agency the position is for; needed only when you may speak "
@@ -191,7 +190,7 @@ class PositionRequestSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = StrictCharField(
+    reason = serializers.CharField(
         max_length=REASON_MAX_LENGTH,
         error_messages={
             "blank": "Say why: this step records a reason.",

@@ -4,16 +4,15 @@
 from rest_framework import serializers
 
 from ..models import DEFAULT_DAYS, MAX_DAYS, NAME_MAX_LENGTH, ApiToken
-from .base import StrictCharField
 
 DEFAULT_SCRIPT_NAME = "script"
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = StrictCharField(
+    username = serializers.CharField(
         required=False, max_length=150, help_text="Not needed when already signed in."
     )
-    password = StrictCharField(
+    password = serializers.CharField(
         required=False,
         max_length=4096,
         style={"input_type": "password"},
@@ -21,7 +20,7 @@ class TokenRequestSerializer(serializers.Serializer):
         write_only=True,
     )
     # Checked by the service (api_token_create), which says what is wrong in every door.
-    name = StrictCharField(
+    name = serializers.CharField(
         required=False,
         allow_blank=True,
         default=DEFAULT_SCRIPT_NAME,
