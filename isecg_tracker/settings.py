@@ -360,6 +360,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # this many seconds; longer than any draft takes, so a live task is never run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # Look for such tasks every 10 s. kombu's default scans on every 10th look only (~100 s):
+    # a worker that started just before the timeout ran out would leave the task for minutes.
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
     # A hung Redis costs a request that queues a task seconds, not the worker's life (kombu
     # retries the publish, then the caller keeps the work queued). Above the worker's 1 s BRPOP.
     "socket_timeout": 5,

@@ -107,6 +107,41 @@ def test_a_worker_killed_mid_write_is_redelivered_to_another_and_finishes_once(
             stop(second)
 
 
+def test_a_worker_already_running_picks_up_the_dead_workers_task_once_it_is_visible(
+    env, redis_server
+):
+    """The survivor is up before the dead worker's task becomes visible again, so its start-up
+    look misses it: its periodic look must find it within seconds, not kombu's ~100 s."""
+    import redis
+
+    media = Path(env["ISECG_TEST_MEDIA_ROOT"])
+    logs = media.parent
+    first = worker(env, logs / "worker-a.log", "crashing", step_delay=0.25)
+    second = None
+    try:
+        draft = _request(env, 2025)
+        wait_until(lambda: _parts(media), seconds=60, what="the DOCX's temporary file")
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+        [(_, delivered_at)] = redis.Redis.from_url(redis_server.url).zrange(
+            "unacked_index", 0, -1, withscores=True
+        )
+        # Visible again 5 s from now: after the survivor's start-up look, before its periodic one.
+        visibility = int(time.time() - delivered_at) + 5
+        second = worker(
+            {**env, "CELERY_VISIBILITY_TIMEOUT": str(visibility)}, logs / "worker-b.log", "survivor"
+        )
+        visible_at = time.monotonic() + 5
+        _finished(draft, seconds=45)
+        picked_up_after = time.monotonic() - visible_at
+        _assert_drafted_once(draft, media, attempts=2)
+        print(f"FIGURE live-survivor: finished {picked_up_after:.1f}s after the task was visible")
+    finally:
+        stop(first)
+        if second is not None:
+            stop(second)
+
+
 def test_a_pool_process_killed_mid_draft_is_rejected_back_to_the_queue(env, client, settings):
     media = Path(env["ISECG_TEST_MEDIA_ROOT"])
     process = worker(env, media.parent / "worker.log", "prefork", step_delay=0.25, pool="prefork")
