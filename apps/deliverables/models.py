@@ -169,3 +169,7 @@ class Activity(SourcedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def occurred_display(self) -> str:
+        return describe_date(self.occurred_on, self.occurred_precision)

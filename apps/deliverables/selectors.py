@@ -4,11 +4,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
 from apps.groups.models import WorkingGroup
 
-from .models import Deliverable, DeliverableState
+from .models import Activity, Deliverable, DeliverableState
 from .workflow import RETURN_MOVE_NAMES
 
 SORTS = {
@@ -129,6 +129,29 @@ def deliverables_of_year(*, year: int) -> QuerySet[Deliverable]:
         Deliverable.objects.filter(Q(target_date__year=year) | Q(published_on__year=year))
         .select_related("lead_group")
         .order_by("lead_group__acronym", "target_date", "published_on", "pk")
+    )
+
+
+def webnews_of_year(*, year: int) -> QuerySet[Activity]:
+    """The webnews items of `year`, newest first: the overview shows them, the feed links there."""
+    return (
+        Activity.objects.filter(kind=Activity.Kind.WEBNEWS, occurred_on__year=year)
+        .select_related("group")
+        .order_by("-occurred_on", "title", "pk")
+    )
+
+
+def webnews_recent(*, limit: int) -> QuerySet[Activity]:
+    """The latest webnews items, each with `changed_at`: when it was last changed (None for
+    an item loaded from the record and never edited since)."""
+    last_change = (
+        Activity.history.filter(id=OuterRef("pk")).order_by("-history_date").values("history_date")
+    )
+    return (
+        Activity.objects.filter(kind=Activity.Kind.WEBNEWS)
+        .select_related("group")
+        .annotate(changed_at=Subquery(last_change[:1]))
+        .order_by("-occurred_on", "pk")[:limit]
     )
 
 

@@ -4,16 +4,20 @@ The DOCX goes through a docxtpl template the secretariat can restyle in Word; th
 a Django template. Both walk the same sections and blocks, so no section is written twice.
 """
 
+import datetime
 import io
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 from docxtpl import DocxTemplate, RichText
 
 from apps.core.text import xml_safe
 
 from .content import Block, Heading, Report
+from .template_build import document_properties
 
 DOCX_TEMPLATE = Path(__file__).resolve().parent / "templates" / "reports" / "annual_report.docx"
 HTML_TEMPLATE = "reports/annual_report.html"
@@ -27,7 +31,9 @@ def docx_template_path() -> Path:
     return Path(getattr(settings, "REPORTS_DOCX_TEMPLATE", DOCX_TEMPLATE))
 
 
-def render_docx(report: Report) -> bytes:
+def render_docx(report: Report, *, drafted_at: datetime.datetime | None = None) -> bytes:
+    """The draft as DOCX bytes; the same report and `drafted_at` give the same bytes."""
+    drafted_at = drafted_at or timezone.now()
     path = docx_template_path()
     if not path.is_file():
         raise TemplateMissing(str(path))
@@ -53,11 +59,26 @@ def render_docx(report: Report) -> bytes:
         "blocks": blocks,
     }
     template.render(context, autoescape=True)
-    properties = template.docx.core_properties
-    properties.title = f"ISECG {report.title} (draft v{report.version})"
-    properties.subject = f"Draft of the ISECG annual report for {report.year}"
+    document_properties(
+        template.docx,
+        title=f"ISECG {report.title} (draft v{report.version})",
+        subject=f"Draft of the ISECG annual report for {report.year}",
+        at=drafted_at,
+        revision=report.version,
+    )
     out = io.BytesIO()
     template.save(out)
+    return _dated_entries(out.getvalue(), drafted_at)
+
+
+def _dated_entries(package: bytes, at: datetime.datetime) -> bytes:
+    """The package with every entry dated `at` (UTC) instead of the moment it was zipped."""
+    stamp = at.astimezone(datetime.UTC).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            dated = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            target.writestr(dated, source.read(entry), compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 

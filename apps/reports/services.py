@@ -400,7 +400,7 @@ class _Run:
             on_section=lambda key, title: self.step(title, steps),
         )
         self.step(RENDERING_DOCX, steps)
-        docx = render_docx(report)
+        docx = render_docx(report, drafted_at=draft.created_at)
         self.step(RENDERING_HTML, steps)
         html = render_html(report).encode("utf-8")
 

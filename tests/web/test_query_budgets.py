@@ -25,7 +25,7 @@ PAGES: list[Page] = [
     ("reader", lambda m: "/groups/", 6),
     ("reader", lambda m: f"/groups/{m.group}/", 12),
     ("reader", lambda m: "/agencies/", 6),
-    ("reader", lambda m: "/overview/?year=2025", 6),
+    ("reader", lambda m: "/overview/?year=2025", 7),  # the timeline, and the webnews of the year
     ("secretariat", lambda m: "/reports/", 6),
     ("secretariat", lambda m: f"/reports/{m.draft}/", 6),
     ("reader", lambda m: "/feed/atom/", 5),

@@ -26,5 +26,6 @@ def overview(request: HttpRequest) -> HttpResponse:
             "status_chart": charts.status_by_group(deliverable_selectors.state_counts_by_group()),
             "timeline": charts.year_timeline(year, page),
             "page": page,
+            "webnews": deliverable_selectors.webnews_of_year(year=year),
         },
     )
