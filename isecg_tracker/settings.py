@@ -255,6 +255,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # minLength: 1 on input text that refuses blanks, anyOf for blank-able URLs,
+    # additionalProperties: false and Retry-After: apps/api/schema.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.api.schema.postprocess",
+    ],
     # Stable, readable enum names in the schema (else drf-spectacular hashes them).
     "ENUM_NAME_OVERRIDES": {
         "DeliverableStateEnum": "apps.deliverables.models.DeliverableState",
@@ -276,6 +282,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 # The address people follow from e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SPECTACULAR_SETTINGS["SERVERS"] = [{"url": SITE_URL, "description": "This tracker (SITE_URL)."}]
 
 # Mail: every mail (the tracker's, Django's password-reset and error mails) is first a row of
 # the outbox, written in the transaction that causes it; a Celery task then delivers it through

@@ -24,6 +24,36 @@ class ReadSerializer(serializers.ModelSerializer):
         return fields
 
 
+# --- request bodies --------------------------------------------------------------------------
+
+
+class StrictCharField(serializers.CharField):
+    """Text, and only text: {"reason": 0} is refused, not stored as "0"."""
+
+    default_error_messages = {"not_a_string": "Send text (a JSON string), not {kind}."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string", kind=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class ClosedBodySerializer(serializers.Serializer):
+    """A body whose unknown fields are refused (the schema says additionalProperties: false)."""
+
+    refuses_unknown_fields = True
+    unknown_field_message = "Unknown field: the fields this accepts are {known}."
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                known = ", ".join(self.fields)
+                message = self.unknown_field_message.format(known=known)
+                raise serializers.ValidationError({name: [message] for name in unknown})
+        return super().to_internal_value(data)
+
+
 # --- references: the few fields that name a related object --------------------------------
 
 

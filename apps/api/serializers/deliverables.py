@@ -7,7 +7,14 @@ from apps.deliverables.models import Deliverable, DeliverableState
 from apps.deliverables.selectors import SORTS
 from apps.deliverables.services import PROGRESS_FIELDS
 
-from .base import YEAR_RANGE, GroupRefSerializer, ReadSerializer, history_link
+from .base import (
+    YEAR_RANGE,
+    ClosedBodySerializer,
+    GroupRefSerializer,
+    ReadSerializer,
+    StrictCharField,
+    history_link,
+)
 
 
 class DeliverableSerializer(ReadSerializer):
@@ -74,37 +81,27 @@ class DeliverableQuerySerializer(serializers.Serializer):
     )
 
 
-class ProgressUpdateSerializer(serializers.Serializer):
+class ProgressUpdateSerializer(ClosedBodySerializer):
     """The progress fields a PATCH may change; anything else is refused, not ignored."""
+
+    unknown_field_message = (
+        "This field cannot be changed here. A PATCH changes progress only: "
+        f"{', '.join(PROGRESS_FIELDS)} (and an optional reason)."
+    )
 
     percent_complete = serializers.IntegerField(required=False, min_value=0, max_value=100)
     rag = serializers.ChoiceField(
         choices=[*Deliverable.Rag.choices, ("", "not set")], required=False
     )
-    next_milestone = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    next_milestone = StrictCharField(required=False, allow_blank=True, max_length=300)
     target_date = serializers.DateField(required=False, allow_null=True)
-    status_note = serializers.CharField(required=False, allow_blank=True)
-    reason = serializers.CharField(
+    status_note = StrictCharField(required=False, allow_blank=True)
+    reason = StrictCharField(
         required=False,
         allow_blank=True,
         write_only=True,
         help_text="Why, for the history (e.g. 'after the June telecon').",
     )
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {
-                        name: [
-                            "This field cannot be changed here. A PATCH changes progress only: "
-                            f"{', '.join(PROGRESS_FIELDS)} (and an optional reason)."
-                        ]
-                        for name in unknown
-                    }
-                )
-        return super().to_internal_value(data)
 
     def validate(self, attrs):
         if not set(attrs) & set(PROGRESS_FIELDS):
@@ -143,7 +140,7 @@ class TransitionRequestSerializer(serializers.Serializer):
             + "."
         },
     )
-    reason = serializers.CharField(
+    reason = StrictCharField(
         max_length=REASON_MAX_LENGTH,
         error_messages={
             "blank": "Say why: every move records a reason (for a return, what to fix).",

@@ -11,6 +11,7 @@ from .base import (
     DeliverableRefSerializer,
     MeetingRefSerializer,
     ReadSerializer,
+    StrictCharField,
     UserRefSerializer,
     history_link,
     paginated,
@@ -166,7 +167,7 @@ class RoundOpenSerializer(serializers.Serializer):
         help_text="The meeting (id) where it is decided, if any.",
         error_messages={"does_not_exist": "No meeting with id {pk_value}: see /api/v1/meetings/."},
     )
-    reason = serializers.CharField(
+    reason = StrictCharField(
         required=False,
         max_length=REASON_MAX_LENGTH,
         help_text="For the history; default: submitted for plenary consensus.",
@@ -175,13 +176,13 @@ class RoundOpenSerializer(serializers.Serializer):
 
 class PositionRequestSerializer(serializers.Serializer):
     position = serializers.ChoiceField(choices=Position.Kind.choices)
-    rationale = serializers.CharField(
+    rationale = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=RATIONALE_MAX_LENGTH,
         help_text="Required for an objection: what blocks consensus and what would resolve it.",
     )
-    agency = serializers.CharField(
+    agency = StrictCharField(
         required=False,
         max_length=30,
         help_text="Acronym of the agency the position is for; needed only when you may speak "
@@ -190,7 +191,7 @@ class PositionRequestSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(
+    reason = StrictCharField(
         max_length=REASON_MAX_LENGTH,
         error_messages={
             "blank": "Say why: this step records a reason.",

@@ -4,15 +4,16 @@
 from rest_framework import serializers
 
 from ..models import DEFAULT_DAYS, MAX_DAYS, NAME_MAX_LENGTH, ApiToken
+from .base import StrictCharField
 
 DEFAULT_SCRIPT_NAME = "script"
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(
+    username = StrictCharField(
         required=False, max_length=150, help_text="Not needed when already signed in."
     )
-    password = serializers.CharField(
+    password = StrictCharField(
         required=False,
         max_length=4096,
         style={"input_type": "password"},
@@ -20,7 +21,7 @@ class TokenRequestSerializer(serializers.Serializer):
         write_only=True,
     )
     # Checked by the service (api_token_create), which says what is wrong in every door.
-    name = serializers.CharField(
+    name = StrictCharField(
         required=False,
         allow_blank=True,
         default=DEFAULT_SCRIPT_NAME,

@@ -13,7 +13,6 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
@@ -23,6 +22,7 @@ from apps.core.history import history_entries, history_records
 from apps.deliverables.models import Deliverable
 
 from ..errors import PreconditionRequired
+from ..pagination import Pages
 from ..schema import LIST_ERRORS, READ_ERRORS, errors
 from ..serializers.base import HistoryEntrySerializer, HistoryPage
 
@@ -34,13 +34,6 @@ class IsReader(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return permissions.is_reader(request.user)
-
-
-class Pages(PageNumberPagination):
-    """?page=N, and ?page_size=N (up to 200) for scripts that want fewer round trips."""
-
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 class ApiView:
@@ -57,7 +50,15 @@ class ApiView:
 
 
 def parsed_query(serializer_class, request) -> dict:
-    """The validated query parameters (a bad one is a 400 naming it), unset ones left out."""
+    """The validated query parameters (a bad one is a 400 naming it), unset ones left out; an
+    empty one (?state=) is refused rather than read as "any"."""
+    blank = {
+        name: ["Give a value, or leave the parameter out."]
+        for name, field in serializer_class().fields.items()
+        if request.query_params.get(name) == "" and not getattr(field, "allow_blank", False)
+    }
+    if blank:
+        raise exceptions.ValidationError(blank)
     query = serializer_class(data=request.query_params)
     query.is_valid(raise_exception=True)
     return {key: value for key, value in query.validated_data.items() if value not in (None, "")}

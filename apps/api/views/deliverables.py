@@ -28,6 +28,7 @@ from ..schema import (
     LIST_ERRORS,
     READ_ERRORS,
     errors,
+    location_header,
 )
 from ..serializers.deliverables import (
     DeliverableQuerySerializer,
@@ -202,6 +203,7 @@ class DeliverableViewSet(RecordViewSet):
         summary="Open a consensus round (secretariat)",
         description="On a submitted deliverable: the members on the day are the eligible "
         "agencies, frozen with the round; the deliverable moves to in_consensus.",
+        parameters=[location_header(201, "the new round")],
         request=RoundOpenSerializer,
         responses={201: ConsensusRoundSerializer, **errors(400, 401, 403, 404, 409, 415)},
     )

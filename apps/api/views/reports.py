@@ -14,7 +14,7 @@ from apps.reports.services import report_draft_request
 
 from .. import selectors
 from ..errors import Conflict
-from ..schema import LIST_ERRORS, READ_ERRORS, errors
+from ..schema import LIST_ERRORS, READ_ERRORS, errors, location_header
 from ..serializers.reports import (
     ReportDraftQuerySerializer,
     ReportDraftRequestSerializer,
@@ -33,12 +33,12 @@ class AnyAccept(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-def download_schema(kind: str, media_type: str):
+def download_schema(kind: str, media_type: str, body: OpenApiTypes):
     return extend_schema(
         summary=f"Download the draft's {kind}",
         description="Only once the draft is done: before that, 409 with its state and progress.",
         responses={
-            (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=f"The {kind}."),
+            (200, media_type): OpenApiResponse(body, description=f"The {kind}."),
             **{(code, "application/json"): body for code, body in errors(401, 404, 409).items()},
         },
     )
@@ -59,6 +59,7 @@ def download_schema(kind: str, media_type: str):
         summary="Request a draft of the annual report (secretariat)",
         description="Queues the year's next version and answers 202 at once, with the draft's "
         "URL in Location: poll it until `state` is done, then download docx_url / html_url.",
+        parameters=[location_header(202, "the draft: poll it")],
         request=ReportDraftRequestSerializer,
         responses={202: ReportDraftSerializer, **errors(400, 401, 403, 415)},
     ),
@@ -95,12 +96,12 @@ class ReportDraftViewSet(RecordViewSet):
                 detail += f"; poll {where} until it is done"
             raise Conflict(f"{detail}.", state=draft.state, allowed=[]) from None
 
-    @download_schema("DOCX", DOCX_MEDIA_TYPE)
+    @download_schema("DOCX", DOCX_MEDIA_TYPE, OpenApiTypes.BINARY)
     @action(detail=True, methods=["get"], content_negotiation_class=AnyAccept)
     def docx(self, request, pk=None):
         return self._download("docx")
 
-    @download_schema("HTML preview", "text/html")
+    @download_schema("HTML preview", "text/html", OpenApiTypes.STR)
     @action(detail=True, methods=["get"], content_negotiation_class=AnyAccept)
     def html(self, request, pk=None):
         return self._download("html")
