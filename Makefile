@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint check audit lock mutation run worker beat clean
+.PHONY: demo test lint check audit lock mutation client run worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ lock: $(VENV)/.dev
 ## MODULES=apps/accounts/permissions.py picks some, MUTATION_ARGS passes more (e.g. --base HEAD)
 mutation: $(VENV)/.dev
 	$(BIN)/python tools/mutation.py $(addprefix --module ,$(MODULES)) $(MUTATION_ARGS)
+
+## client: a Python client generated from the live API schema (fails on any generator warning)
+client: $(VENV)/.dev
+	DEBUG=$${DEBUG:-1} $(BIN)/python tools/api_client.py --output build/api-client
 
 ## worker / beat: a Celery worker and scheduler (need REDIS_URL)
 worker: $(VENV)/.runtime
