@@ -97,7 +97,7 @@ class ConsensusRound(models.Model):
     history = HistoricalRecords(m2m_fields=[eligible_agencies])
 
     class Meta:
-        ordering = ["-opened_at"]
+        ordering = ["-opened_at", "-id"]  # rounds opened in the same instant: the later first
         constraints = [
             models.UniqueConstraint(
                 fields=["deliverable"],

@@ -51,6 +51,8 @@ class ConsensusMachine(RuleBasedStateMachine):
             pk__in=open_before, state=ConsensusRound.State.CLOSED
         ).count()
         self.closes += closed_now
+        self.deliverable.refresh_from_db()
+        REACHED.add(self.deliverable.state)
         self.expected_history += int(changes_deliverable) + closed_now
         return True
 
@@ -149,6 +151,21 @@ class ConsensusMachine(RuleBasedStateMachine):
                     else:
                         self.move(move.target, role)
                     return
+
+    @rule()
+    def happy_path(self):
+        """Forward to the end, every agency concurring: without it, whether a walk reaches
+        approval hangs on the seed, and hypothesis derives the seed from this file's code."""
+        for _ in range(10):
+            self.deliverable.refresh_from_db()
+            if self.deliverable.state == "published":
+                return
+            round = self.open_rounds().first()
+            if round is None:
+                self.forward()
+                continue
+            for agency in AGENCIES:
+                self.record(agency, "concur", by_secretariat=False)
 
     @rule(action=st.sampled_from(["close", "cancel", "extend"]), role=st.sampled_from(ROLES))
     def round_admin(self, action, role):
