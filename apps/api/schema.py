@@ -175,6 +175,43 @@ def _blank_or_format(node: dict) -> None:
             _blank_or_format(value)
 
 
+_BLANK_ENUM = {"$ref": "#/components/schemas/BlankEnum"}
+
+
+def _blank_able_choices(result: dict) -> None:
+    """`oneOf: [XEnum, BlankEnum]` -> one enum `XOrBlankEnum` that lists "" with X's values.
+    openapi-generator's Python target reads the oneOf as a model named `str` and warns."""
+    schemas = result.get("components", {}).get("schemas", {})
+
+    def visit(node):
+        if isinstance(node, dict):
+            branches = node.get("oneOf")
+            if isinstance(branches, list) and len(branches) == 2 and _BLANK_ENUM in branches:
+                [other] = [b["$ref"] for b in branches if b != _BLANK_ENUM]
+                name = other.rsplit("/", 1)[1]
+                combined = name.removesuffix("Enum") + "OrBlankEnum"
+                schemas.setdefault(
+                    combined,
+                    {
+                        **schemas[name],
+                        "enum": [*schemas[name]["enum"], ""],
+                        "description": f'{schemas[name].get("description", "")}\n* `""` - not set',
+                    },
+                )
+                del node["oneOf"]
+                node["allOf"] = [{"$ref": f"#/components/schemas/{combined}"}]
+            for value in list(node.values()):
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(result.get("paths", {}))
+    visit(list(schemas.values()))
+    schemas.pop("BlankEnum", None)
+    result["components"]["schemas"] = dict(sorted(schemas.items()))
+
+
 def _closed_request_bodies(result: dict, generator) -> None:
     """Request bodies of serializers that refuse unknown fields say additionalProperties: false."""
     schemas = result.get("components", {}).get("schemas", {})
@@ -195,6 +232,7 @@ def _retry_after_on_waits(result: dict) -> None:
 def postprocess(result, generator, request, public):
     """SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]: what the schema says beyond the fields."""
     _blank_or_format(result)
+    _blank_able_choices(result)
     _closed_request_bodies(result, generator)
     _retry_after_on_waits(result)
     return result
