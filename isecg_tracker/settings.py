@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.groups",
     "apps.deliverables",
     "apps.plenary",
+    "apps.documents",
     "apps.accounts",
     "apps.reports",
     "apps.record",
@@ -203,6 +204,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# A deliverable's revisions (apps.documents): the largest file taken, in MB.
+REVISION_MAX_MB = env_int("REVISION_MAX_MB", default=50)
 
 # Change reasons carry objections and return comments: longer than the default 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from apps.agencies.models import Agency, AgencyName, DelegateAppointment
 from apps.deliverables.models import Activity, Deliverable
+from apps.documents.models import Revision
 from apps.groups.models import (
     ChairAppointment,
     CoChairAppointment,
@@ -158,6 +159,24 @@ class PositionFactory(factory.django.DjangoModelFactory):
     position = Position.Kind.CONCUR
     recorded_by = factory.SubFactory(UserFactory)
     recorded_at = factory.LazyFunction(timezone.now)
+
+
+class RevisionFactory(factory.django.DjangoModelFactory):
+    """A revision row with a small PDF stored (the services' checks are tested on their own)."""
+
+    class Meta:
+        model = Revision
+
+    deliverable = factory.SubFactory(DeliverableFactory)
+    number = factory.Sequence(lambda n: n)
+    file = factory.django.FileField(filename="revision.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    original_name = "revision.pdf"
+    content_type = "application/pdf"
+    size = 15
+    sha256 = factory.Faker("sha256")
+    note = "A revision."
+    uploaded_by = factory.SubFactory(UserFactory)
+    uploaded_at = factory.LazyFunction(timezone.now)
 
 
 class ReportDraftFactory(factory.django.DjangoModelFactory):

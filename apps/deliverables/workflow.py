@@ -146,7 +146,7 @@ MOVES: tuple[Move, ...] = (
         needs=(Input.REASON, Input.PUBLISHED_ON),
         optional=(Input.LINK,),
         mail="published",
-        effects=("record_publication",),
+        effects=("publish_the_approved_text", "record_publication"),
     ),
     _move(
         "withdraw",

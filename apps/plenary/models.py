@@ -93,6 +93,16 @@ class ConsensusRound(models.Model):
     )
     close_reason = models.TextField(blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # The text agencies decide on: frozen at opening, replaced only by an editorial revision.
+    # Blank for a round on a deliverable with no revision in the tracker (the record's rounds).
+    revision = models.ForeignKey(
+        "documents.Revision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rounds",
+    )
+    revision_sha256 = models.CharField(max_length=64, blank=True)
 
     history = HistoricalRecords(m2m_fields=[eligible_agencies])
 
@@ -162,6 +172,14 @@ class Position(models.Model):
         help_text="Recorded by the secretariat for the agency (e.g. as stated in a plenary).",
     )
     recorded_at = models.DateTimeField()
+    revision = models.ForeignKey(
+        "documents.Revision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The revision the round was on when this position was given.",
+    )
 
     history = HistoricalRecords()
 

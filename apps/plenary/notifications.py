@@ -54,3 +54,38 @@ def round_deadline_near(
             f"{_round_url(round)}"
         ),
     )
+
+
+def _revision_line(revision) -> str:
+    return (
+        f"Revision {revision.label} ({revision.original_name}, SHA-256 {revision.sha256[:16]}…): "
+        f"{revision.note}"
+    )
+
+
+def round_text_changed(*, round, revision, kind: str, reason: str) -> None:
+    """A new revision arrived while the round was open: every eligible delegate is told what it
+    means for their position."""
+    deliverable = round.deliverable
+    if kind == "substantive":
+        subject = f"Consensus round cancelled: new text of {deliverable}"
+        meaning = (
+            "The change is substantive, so the round was cancelled and the product went back "
+            "to submitted; the positions given stay in the round's history. A new round will "
+            "ask for your agency's position on the new text."
+        )
+    else:
+        subject = f"Editorial revision in the consensus round on {deliverable}"
+        meaning = (
+            "The change is editorial, so the round goes on. Positions already given are shown as "
+            "given on the earlier revision; your agency may change its position, or object, "
+            "until the deadline."
+        )
+    mail_after_commit(
+        to=delegate_emails(agency_ids=set(round.eligible_agencies.values_list("pk", flat=True))),
+        subject=subject,
+        body=(
+            f"A new revision of '{deliverable}' was uploaded while its consensus round was open.\n"
+            f"{_revision_line(revision)}\nWhy {kind}: {reason}\n\n{meaning}\n{_round_url(round)}"
+        ),
+    )

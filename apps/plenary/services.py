@@ -25,6 +25,8 @@ from apps.deliverables.locks import deliverable_for_update, rows_for_update
 from apps.deliverables.models import Deliverable, DeliverableState
 from apps.deliverables.services import lock_deliverable, move_make, move_refusal
 from apps.deliverables.workflow import Actor, Move, moves_from
+from apps.documents.models import Revision
+from apps.documents.selectors import revision_for_round
 
 from . import notifications
 from .models import ConsensusRound, PlenaryMeeting, Position
@@ -108,8 +110,10 @@ def consensus_round_open(
     meeting: PlenaryMeeting | None = None,
     reason: str = "Submitted for plenary consensus",
     now: datetime.datetime | None = None,
+    revision: Revision | None = None,
 ) -> ConsensusRound:
-    """Open a round on a submitted deliverable. Who: the secretariat."""
+    """Open a round on a submitted deliverable, on `revision` (default: its latest current
+    one), whose id and SHA-256 the round keeps. Who: the secretariat."""
     _require_secretariat(actor, "open a consensus round")
     reason = _reason(reason)
     now = now or timezone.now()
@@ -138,6 +142,7 @@ def consensus_round_open(
             code="invalid",
             extra={"fields": {"deadline": [f"Give {today} or a later day."]}},
         )
+    text = revision_for_round(deliverable=locked, revision=revision)
     round = ConsensusRound(
         deliverable=locked,
         channel=channel,
@@ -146,6 +151,8 @@ def consensus_round_open(
         opened_at=now,
         opened_by=actor,
         deadline=deadline,
+        revision=text,
+        revision_sha256=text.sha256 if text else "",
     )
     _save_round(round, actor=actor, reason=reason)
     eligible_ids = set(members_on(today).values_list("pk", flat=True))
@@ -210,6 +217,7 @@ def position_record(
         recorded_by=actor,
         on_behalf=agency.pk not in permissions.delegate_agency_ids(actor),
         recorded_at=now,
+        revision_id=locked.revision_id,
     )
     recorded._history_user = actor
     recorded._change_reason = f"{agency.acronym}: {recorded.get_position_display()}"

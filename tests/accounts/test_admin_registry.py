@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 OUR_MODELS = [
     model
     for model in admin.site._registry
-    if model._meta.app_label in {"agencies", "groups", "deliverables", "plenary"}
+    if model._meta.app_label in {"agencies", "groups", "deliverables", "plenary", "documents"}
 ]
 
 
@@ -32,6 +32,7 @@ def test_every_business_model_is_in_the_admin():
         "plenary.PlenaryMeeting",
         "plenary.ConsensusRound",
         "plenary.Position",
+        "documents.Revision",
     }
 
 
@@ -40,7 +41,11 @@ def test_changelist_add_change_and_history_pages_load(admin_client, isecg_record
     opts = model._meta
     prefix = f"admin:{opts.app_label}_{opts.model_name}"
     assert admin_client.get(reverse(f"{prefix}_changelist")).status_code == 200
-    written_only_by_services = model._meta.label in {"plenary.ConsensusRound", "plenary.Position"}
+    written_only_by_services = model._meta.label in {
+        "plenary.ConsensusRound",
+        "plenary.Position",
+        "documents.Revision",
+    }
     add = admin_client.get(reverse(f"{prefix}_add"))
     assert add.status_code == (403 if written_only_by_services else 200)
     obj = model.objects.first()

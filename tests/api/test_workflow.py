@@ -39,6 +39,8 @@ OFFERED = {
     ("published", "secretariat"): set(),
 }
 
+LINK = "https://www.globalspaceexploration.org/x"  # no revision: the published text's address
+
 
 def transitions_url(deliverable) -> str:
     return f"/api/v1/deliverables/{deliverable.pk}/transitions/"
@@ -183,6 +185,12 @@ def test_publishing_needs_the_publication_date(cast, as_role):
     done = as_role("secretariat").post(
         transitions_url(deliverable),
         {"to": "published", "reason": "Out", "published_on": "2026-05-04"},
+    )
+    # No text in the tracker: the address of the published text is needed instead.
+    assert done.status_code == 400 and list(done.json()["fields"]) == ["link"]
+    done = as_role("secretariat").post(
+        transitions_url(deliverable),
+        {"to": "published", "reason": "Out", "published_on": "2026-05-04", "link": LINK},
     )
     assert done.status_code == 200
     assert done.json()["published_on"] == "2026-05-04"

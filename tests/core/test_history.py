@@ -42,6 +42,7 @@ FACTORIES = {
         datetime.date(2026, 3, 30),
     ),
     "plenary.Position": (factories.PositionFactory, "rationale", "Stated at the plenary."),
+    "documents.Revision": (factories.RevisionFactory, "note", "Annex B added."),
     "reports.ReportDraft": (factories.ReportDraftFactory, "current_section", "Annex II"),
     "reports.ReportNarrative": (
         factories.ReportNarrativeFactory,

@@ -33,13 +33,17 @@ MATRIX = {
 }
 CASES = [(*key, role) for key in MATRIX for role in ROLES]
 
+LINK = "https://www.globalspaceexploration.org/x"  # no revision: the published text's address
+
 
 @pytest.mark.parametrize(("source", "target", "flagged", "role"), CASES)
 def test_role_by_move(cast, source, target, flagged, role):
     deliverable = cast.deliverable(source, needs_sam_endorsement=flagged)
     actor = cast.by_role(role)
     history_before = deliverable.history.count()
-    extra = {"published_on": datetime.date(2026, 5, 4)} if target == "published" else {}
+    extra = (
+        {"published_on": datetime.date(2026, 5, 4), "link": LINK} if target == "published" else {}
+    )
 
     if role in MATRIX[(source, target, flagged)]:
         deliverable_transition(

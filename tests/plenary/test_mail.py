@@ -111,6 +111,7 @@ def test_approval_and_publication_tell_the_cochairs(
             to="published",
             reason="On the website",
             published_on=datetime.date(2026, 4, 1),
+            link="https://www.globalspaceexploration.org/lss",
         )
     subjects = [mail.subject for mail in mailoutbox[1:]]
     assert any("approved by the plenary" in s for s in subjects)

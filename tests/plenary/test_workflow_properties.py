@@ -74,6 +74,7 @@ class ConsensusMachine(RuleBasedStateMachine):
                 to=to,
                 reason="random move",
                 published_on=self.clock.date(),
+                link="https://www.globalspaceexploration.org/x",  # no revision: the address
             ),
             changes_deliverable=True,
         )

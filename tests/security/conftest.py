@@ -65,6 +65,7 @@ def world(cast):
         "structural_change": factories.StructuralChangeFactory(),
         "chair": factories.ChairAppointmentFactory(agency=cast.agencies["NASA"]),
         "narrative": factories.ReportNarrativeFactory(),
+        "revision": factories.RevisionFactory(deliverable=submitted, uploaded_by=cast.cochair_twg),
     }
 
 
