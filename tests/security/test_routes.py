@@ -288,6 +288,7 @@ def admin_route_key(label: str, view: str) -> str:
     return {
         "history_form": f"admin:{app}_{model}_simple_history",
         "redirect": f"admin/{app}/{model}/<path:object_id>/",
+    "documents.revision": (READ_ONLY, "revision"),
     }.get(view, f"admin:{app}_{model}_{view}")
 
 
