@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from apps.agencies.models import Agency, AgencyName, DelegateAppointment
 from apps.deliverables.models import Activity, Deliverable
-from apps.documents.models import Revision
+from apps.documents.models import Comment, Revision
 from apps.groups.models import (
     ChairAppointment,
     CoChairAppointment,
@@ -15,7 +15,7 @@ from apps.groups.models import (
     SubTeam,
     WorkingGroup,
 )
-from apps.plenary.models import ConsensusRound, PlenaryMeeting, Position
+from apps.plenary.models import ConsensusRound, Objection, PlenaryMeeting, Position
 from apps.reports.models import ReportDraft, ReportNarrative
 
 
@@ -179,12 +179,45 @@ class RevisionFactory(factory.django.DjangoModelFactory):
     uploaded_at = factory.LazyFunction(timezone.now)
 
 
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    revision = factory.SubFactory(RevisionFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "Section 3 needs the 2025 figures."
+    deliverable_state = "wg_review"
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class ObjectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objection
+
+    position = factory.SubFactory(PositionFactory, position=Position.Kind.OBJECT, rationale="No.")
+    round = factory.SelfAttribute("position.round")
+    agency = factory.SelfAttribute("position.agency")
+    rationale = "No."
+
+
 class ReportDraftFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReportDraft
 
     year = 2025
     version = factory.Sequence(lambda n: n + 1)
+
+
+def _small_docx(year: int) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(f"ISECG {year} Annual Report")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def done_report_draft(*, requested_by, year: int = 2025, version: int = 1) -> ReportDraft:
@@ -199,7 +232,7 @@ def done_report_draft(*, requested_by, year: int = 2025, version: int = 1) -> Re
         state="done",
         percent=100,
         checksum="0" * 64,
-        docx=default_storage.save(f"reports/{year}/draft.docx", ContentFile(b"PK fake docx")),
+        docx=default_storage.save(f"reports/{year}/draft.docx", ContentFile(_small_docx(year))),
         html=default_storage.save(
             f"reports/{year}/draft.html", ContentFile(f"<h1>{year}</h1>".encode())
         ),

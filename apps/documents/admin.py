@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from apps.accounts.admin_base import ReadOnlyRecordAdmin
 
-from .models import Revision
+from .models import Comment, Revision
 
 
 @admin.register(Revision)
@@ -14,3 +14,10 @@ class RevisionAdmin(ReadOnlyRecordAdmin):
     search_fields = ["deliverable__title", "original_name", "note"]
     list_select_related = ["deliverable"]
     exclude = ["text"]
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyRecordAdmin):
+    list_display = ["revision", "author", "deliverable_state", "created_at"]
+    search_fields = ["body", "quote", "revision__deliverable__title"]
+    list_select_related = ["revision__deliverable", "author"]

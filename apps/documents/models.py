@@ -78,3 +78,33 @@ class Revision(models.Model):
     @property
     def label(self) -> str:
         return f"{self.number:02d}"
+
+
+def text_paragraphs(text: str) -> list[str]:
+    """A revision's extracted text back into its paragraphs (kept apart by blank lines)."""
+    return text.split("\n\n") if text else []
+
+
+class Comment(models.Model):
+    """A comment on a revision during WG review or a round, optionally quoting a passage;
+    replies thread under their parent. Never deleted."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="comments")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    quote = models.TextField(blank=True, help_text="The passage commented on, if any.")
+    body = models.TextField()
+    deliverable_state = models.CharField(
+        max_length=20, help_text="WG review or in consensus: when it was written."
+    )
+    created_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["revision", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.revision}"

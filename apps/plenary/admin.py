@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from apps.accounts.admin_base import ReadOnlyRecordAdmin, RecordAdmin
 
-from .models import ConsensusRound, PlenaryMeeting, Position
+from .models import ConsensusRound, Objection, PlenaryMeeting, Position
 
 
 @admin.register(PlenaryMeeting)
@@ -26,3 +26,10 @@ class PositionAdmin(ReadOnlyRecordAdmin):
     list_display = ["round", "agency", "position", "recorded_by", "on_behalf", "recorded_at"]
     list_filter = ["position", "on_behalf"]
     list_select_related = ["round__deliverable", "agency", "recorded_by"]
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyRecordAdmin):
+    list_display = ["round", "agency", "status", "resolved_in", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["round__deliverable", "agency", "resolved_in", "decided_by"]

@@ -196,3 +196,52 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.acronym}: {self.get_position_display()}"
+
+
+class Objection(models.Model):
+    """An agency's objection in a round, followed to its resolution: one per agency and round,
+    its rationale the latest the agency gave."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "open"
+        RESOLVED = "resolved", "resolved in a revision"
+        NOT_ACCEPTED = "not_accepted", "not accepted"
+        WITHDRAWN = "withdrawn", "withdrawn by the agency"
+
+    round = models.ForeignKey(ConsensusRound, on_delete=models.PROTECT, related_name="objections")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, related_name="+", help_text="The latest objection."
+    )
+    rationale = models.TextField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    resolved_in = models.ForeignKey(
+        "documents.Revision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resolved_objections",
+    )
+    response = models.TextField(blank=True, help_text="The co-chairs' answer, or the reason.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "agency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "agency"], name="one_objection_item_per_agency_and_round"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="resolved") | Q(resolved_in__isnull=False),
+                name="resolved_objection_names_its_revision",
+                violation_error_message="A resolved objection names the revision resolving it.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} objection in round #{self.round_id} ({self.status})"

@@ -30,6 +30,7 @@ from apps.documents.selectors import revision_for_round
 
 from . import notifications
 from .models import ConsensusRound, PlenaryMeeting, Position
+from .objections import objection_follow, require_objections_answered
 from .selectors import round_facts
 
 DEFAULT_ROUND_DAYS = 14
@@ -128,6 +129,7 @@ def consensus_round_open(
             code="illegal_move",
             extra=allowed,
         )
+    require_objections_answered(locked)
     date_checked(deadline, field="deadline")
     deadline = deadline or today + datetime.timedelta(days=DEFAULT_ROUND_DAYS)
     if channel not in ConsensusRound.Channel.values:
@@ -222,6 +224,7 @@ def position_record(
     recorded._history_user = actor
     recorded._change_reason = f"{agency.acronym}: {recorded.get_position_display()}"
     recorded.save()
+    objection_follow(recorded)
     answered = set(locked.positions.values_list("agency_id", flat=True).distinct())
     if eligible_ids <= answered:
         _close(locked, closed_by=None, reason="Every eligible agency has answered.", now=now)

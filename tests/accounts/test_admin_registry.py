@@ -33,6 +33,8 @@ def test_every_business_model_is_in_the_admin():
         "plenary.ConsensusRound",
         "plenary.Position",
         "documents.Revision",
+        "documents.Comment",
+        "plenary.Objection",
     }
 
 
@@ -45,6 +47,8 @@ def test_changelist_add_change_and_history_pages_load(admin_client, isecg_record
         "plenary.ConsensusRound",
         "plenary.Position",
         "documents.Revision",
+        "documents.Comment",
+        "plenary.Objection",
     }
     add = admin_client.get(reverse(f"{prefix}_add"))
     assert add.status_code == (403 if written_only_by_services else 200)

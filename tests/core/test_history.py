@@ -43,6 +43,8 @@ FACTORIES = {
     ),
     "plenary.Position": (factories.PositionFactory, "rationale", "Stated at the plenary."),
     "documents.Revision": (factories.RevisionFactory, "note", "Annex B added."),
+    "documents.Comment": (factories.CommentFactory, "body", "Agreed with the quote."),
+    "plenary.Objection": (factories.ObjectionFactory, "response", "Answered in 02."),
     "reports.ReportDraft": (factories.ReportDraftFactory, "current_section", "Annex II"),
     "reports.ReportNarrative": (
         factories.ReportNarrativeFactory,

@@ -7,7 +7,7 @@ from apps.core.errors import ApplicationError
 from apps.documents.models import Revision
 from apps.documents.services import revision_text_retry, revision_upload
 
-from .test_revisions import docx_bytes, upload
+from .samples import docx_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

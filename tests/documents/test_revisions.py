@@ -3,12 +3,8 @@ refusal changes nothing), and what a revision uploaded during a round does to it
 
 import datetime
 import hashlib
-import io
-import zipfile
 
-import docx
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.core.errors import ApplicationError
 from apps.documents.files import DOCX, ODT, PDF
@@ -17,31 +13,9 @@ from apps.documents.services import revision_status_set, revision_upload
 from apps.plenary.models import ConsensusRound, Position
 from apps.plenary.services import consensus_round_open, position_record
 
+from .samples import PDF_BYTES, docx_bytes, odt_bytes, upload
+
 pytestmark = pytest.mark.django_db
-
-
-def docx_bytes(*paragraphs: str) -> bytes:
-    document = docx.Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def odt_bytes() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as package:
-        package.writestr("mimetype", ODT, compress_type=zipfile.ZIP_STORED)
-        package.writestr("content.xml", "<office:document-content/>")
-    return buffer.getvalue()
-
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def upload(name: str, content: bytes) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
 @pytest.fixture(autouse=True)

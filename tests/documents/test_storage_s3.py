@@ -10,7 +10,7 @@ from apps.documents.models import Revision
 from apps.documents.services import revision_upload
 from tests.reports.test_storage_s3 import s3  # noqa: F401 - the bucket fixture
 
-from .test_revisions import docx_bytes, upload
+from .samples import docx_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -66,6 +66,12 @@ def world(cast):
         "chair": factories.ChairAppointmentFactory(agency=cast.agencies["NASA"]),
         "narrative": factories.ReportNarrativeFactory(),
         "revision": factories.RevisionFactory(deliverable=submitted, uploaded_by=cast.cochair_twg),
+        "comment": factories.CommentFactory(author=cast.delegates["ESA"]),
+        "objection": factories.ObjectionFactory(
+            position__round=round,
+            position__agency=cast.agencies["NASA"],
+            position__recorded_by=cast.delegates["NASA"],
+        ),
     }
 
 
