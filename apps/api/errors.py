@@ -59,6 +59,13 @@ class Conflict(exceptions.APIException):
         self.extra = {"state": state, "allowed": allowed}
 
 
+class NotReady(Conflict):
+    """What is asked for is still being made from the object (a revision's text, extracted in
+    the background): try again once it is done."""
+
+    default_code = "not_ready"
+
+
 def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     """{"field": ["message", ...]}; nested fields become "outer.inner", list items "field.0"."""
     if isinstance(detail, dict):
@@ -87,6 +94,9 @@ def _summary(fields: dict[str, list[str]]) -> str:
 def _application_error_body(exc: ApplicationError) -> tuple[dict, int]:
     body = {"detail": exc.message, "code": exc.code}
     extra = dict(exc.extra)
+    if "field" in extra and "fields" not in extra:
+        # A refusal of one field as a whole (an uploaded file): named as every 400 names it.
+        extra["fields"] = {extra.pop("field"): [exc.message]}
     if "fields" in extra:
         body["fields"] = {
             name: [str(message) for message in messages]

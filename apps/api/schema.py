@@ -18,6 +18,7 @@ ERROR_CODES = {
     "not_acceptable": "406: the Accept header names nothing the API serves.",
     "illegal_move": "409: not possible from the current state.",
     "busy": "409: another write held the same rows; nothing saved, try again.",
+    "not_ready": "409: not made yet (a revision's text is being extracted); try again shortly.",
     "stale": "412: the object changed since the ETag sent in If-Match.",
     "too_large": "413: the body is over the size the API reads.",
     "unsupported_media_type": "415: the body is not JSON.",
@@ -48,7 +49,10 @@ class FieldErrorSerializer(ErrorSerializer):
 
 
 class ConflictErrorSerializer(ErrorSerializer):
-    state = serializers.CharField(help_text="The current state of the deliverable or round.")
+    state = serializers.CharField(
+        help_text="The current state of the deliverable or round (of a revision's text, for "
+        "not_ready)."
+    )
     allowed = serializers.ListField(
         child=serializers.CharField(),
         help_text="For a deliverable: the states this user may move it to now. For a "

@@ -10,6 +10,7 @@ from apps.agencies.selectors import members_on
 from apps.core.models import in_force_on
 from apps.deliverables.models import Activity, Deliverable
 from apps.deliverables.selectors import DeliverableFilter, deliverables_filtered
+from apps.documents.models import Revision
 from apps.groups.models import CoChairAppointment, OutlookItem, WorkingGroup
 from apps.groups.selectors import groups_active_on
 from apps.plenary.abilities import deliverable_abilities
@@ -124,8 +125,8 @@ def consensus_rounds_list(
     *, state: str = "", channel: str = "", deliverable: int | None = None
 ) -> QuerySet[ConsensusRound]:
     rounds = ConsensusRound.objects.select_related(
-        "deliverable", "meeting", "opened_by", "closed_by"
-    )
+        "deliverable", "meeting", "opened_by", "closed_by", "revision"
+    ).defer("revision__text")
     if state:
         rounds = rounds.filter(state=state)
     if channel:
@@ -146,7 +147,34 @@ def report_drafts_list(*, year: int | None = None, state: str = "") -> QuerySet[
 
 def round_positions(*, round: ConsensusRound):
     """Every position ever recorded in the round, newest first."""
-    return round.positions.select_related("agency", "recorded_by").order_by("-recorded_at", "-id")
+    return (
+        round.positions.select_related("agency", "recorded_by", "revision")
+        .defer("revision__text")
+        .order_by("-recorded_at", "-id")
+    )
+
+
+# --- revisions: never the extracted text (megabytes), but where a diff reads it ----------------
+
+
+def revisions_list(*, deliverable: Deliverable) -> QuerySet[Revision]:
+    """The deliverable's revisions, newest first."""
+    return (
+        Revision.objects.filter(deliverable=deliverable)
+        .select_related("uploaded_by")
+        .defer("text")
+        .order_by("-number")
+    )
+
+
+def revision_of(*, deliverable: Deliverable, number: int) -> Revision | None:
+    return revisions_list(deliverable=deliverable).filter(number=number).first()
+
+
+def revision_texts(*, deliverable: Deliverable, numbers: set[int]) -> dict[int, Revision]:
+    """The revisions of these numbers, by number, with their text (for a diff)."""
+    revisions = Revision.objects.filter(deliverable=deliverable, number__in=numbers)
+    return {revision.number: revision for revision in revisions}
 
 
 # --- what this user may do now -----------------------------------------------------------------

@@ -12,6 +12,7 @@ from .views.deliverables import DeliverableViewSet
 from .views.groups import CoChairAppointmentViewSet, OutlookItemViewSet, WorkingGroupViewSet
 from .views.meetings import MeetingViewSet
 from .views.reports import ReportDraftViewSet
+from .views.revisions import RevisionViewSet
 from .views.root import Root, not_found
 from .views.rounds import ConsensusRoundViewSet
 from .views.schema import SchemaView
@@ -31,6 +32,7 @@ router.register("working-groups", WorkingGroupViewSet, basename="working-group")
 router.register("cochair-appointments", CoChairAppointmentViewSet, basename="cochair-appointment")
 router.register("outlook-items", OutlookItemViewSet, basename="outlook-item")
 router.register("deliverables", DeliverableViewSet, basename="deliverable")
+router.register(r"deliverables/(?P<id>\d+)/revisions", RevisionViewSet, basename="revision")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("consensus-rounds", ConsensusRoundViewSet, basename="consensus-round")

@@ -1,7 +1,7 @@
 """A client generated from the live schema (tools/api_client.py, openapi-python-client) drives the
 API's main flows against a real gunicorn: list and read deliverables, update progress with
-If-Match, move one, open a consensus round, record a position, request a report draft, poll it
-and download its DOCX and HTML.
+If-Match, move one, open a consensus round, record a position, upload revisions and compare
+them, request a report draft, poll it and download its DOCX and HTML.
 
 Each resource's flow is one function in CASES; every call goes through `Api.call`, which records
 the operationId. The last test fails when an operation of the schema is neither called by a case
@@ -215,6 +215,74 @@ def rounds(api: Api, flow: Flow) -> None:
     api.call("v1_consensus_rounds_history_retrieve", "reader", round_.id)
 
 
+def revisions(api: Api, flow: Flow) -> None:
+    """TWG's co-chair uploads two DOCX revisions (multipart) to the submitted deliverable, lists
+    and reads them, downloads one (its SHA-256 is its bytes'), compares 00 and 01 once their text
+    is extracted, marks 00 superseded; the secretariat opens a round on 01, named."""
+    import hashlib
+
+    import docx
+
+    pk = flow.submitted
+    assert pk is not None, "the deliverables case submits the deliverable this case needs"
+    file_type = importlib.import_module(f"{api.package}.types").File
+    uploaded = []
+    for text in ("The Moon first.", "The Moon and Mars."):
+        document, buffer = docx.Document(), io.BytesIO()
+        for paragraph in ("Introduction", text):
+            document.add_paragraph(paragraph)
+        document.save(buffer)
+        content = buffer.getvalue()
+        body = api.model("RevisionUpload")(
+            file=file_type(payload=io.BytesIO(content), file_name="GER draft.docx"),
+            note=f"Draft: {text}",
+        )
+        created = api.call("v1_deliverables_revisions_create", "cochair-twg", pk, body=body,
+                           expect=201)  # fmt: skip
+        assert created.headers["Location"] == created.parsed.url
+        assert created.parsed.sha256 == hashlib.sha256(content).hexdigest()
+        uploaded.append((created.parsed.number, content))
+    (old, _), (new, content) = uploaded
+    assert new == old + 1
+    listed = api.call("v1_deliverables_revisions_list", "reader", pk).parsed
+    assert [r.number for r in listed.results][:2] == [new, old]
+
+    read = api.call("v1_deliverables_revisions_retrieve", "reader", pk, new).parsed
+    deadline = time.monotonic() + 60
+    while read.text_state.value not in ("done", "failed"):
+        assert time.monotonic() < deadline, f"revision {read.label} still {read.text_state}"
+        time.sleep(0.5)
+        read = api.call("v1_deliverables_revisions_retrieve", "reader", pk, new).parsed
+    assert read.text_state.value == "done", read.text_error
+    assert read.diff_url.endswith(f"?from={old}&to={new}")
+    downloaded = api.call("v1_deliverables_revisions_file_retrieve", "reader", pk, new)
+    assert downloaded.content == content
+    assert downloaded.headers["ETag"] == f'"{hashlib.sha256(downloaded.content).hexdigest()}"'
+    api.call("v1_deliverables_revisions_history_retrieve", "reader", pk, new)
+
+    diff = api.call("v1_deliverables_revisions_diff_retrieve", "reader", pk, from_=old,
+                    to=new).parsed  # fmt: skip
+    assert [op.op.value for op in diff.operations] == ["equal", "replace"]
+    assert "<ins>and Mars</ins>" in diff.html
+    # Only a failed extraction is retried: this one succeeded (409, with its state).
+    refused = api.call("v1_deliverables_revisions_text_retry_create", "cochair-twg", pk, new,
+                       expect=409)  # fmt: skip
+    assert '"state":"done"' in refused.content.decode().replace(" ", "")
+
+    superseded = api.model("RevisionStatus")(
+        status=api.model("RevisionStatusStatusEnum").SUPERSEDED, reason="Replaced by the next"
+    )
+    marked = api.call("v1_deliverables_revisions_status_create", "cochair-twg", pk, old,
+                      body=superseded).parsed  # fmt: skip
+    assert marked.status.value == "superseded"
+    opened = api.call(
+        "v1_deliverables_consensus_rounds_create", "secretariat", pk,
+        body=api.model("RoundOpen")(channel=api.model("ChannelEnum").PLENARY, revision=new),
+        expect=201,
+    ).parsed  # fmt: skip
+    assert (opened.revision.number, opened.revision.sha256) == (new, read.sha256)
+
+
 def reports(api: Api, flow: Flow) -> None:
     """The secretariat requests a draft (202), polls until it is done, downloads its DOCX (a
     zip) and HTML, and finds it in the list and its history."""
@@ -244,7 +312,7 @@ def reports(api: Api, flow: Flow) -> None:
 
 
 # A new resource adds its flow here, in the order the flows depend on one another.
-CASES: list[Callable[[Api, Flow], None]] = [auth, reads, deliverables, rounds, reports]
+CASES: list[Callable[[Api, Flow], None]] = [auth, reads, deliverables, rounds, revisions, reports]
 
 
 # --- the server and the client -----------------------------------------------------------------

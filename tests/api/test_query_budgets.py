@@ -19,6 +19,7 @@ ENDPOINTS: list[Page] = [
     ("reader", lambda m: f"/api/v1/deliverables/{m.deliverable}/history/", 9),
     ("cochair-twg", lambda m: f"/api/v1/deliverables/{m.deliverable}/transitions/", 8),
     ("reader", lambda m: f"/api/v1/deliverables/{m.deliverable}/consensus-rounds/", 6),
+    ("reader", lambda m: f"/api/v1/deliverables/{m.deliverable}/revisions/", 5),
     ("reader", lambda m: "/api/v1/activities/", 6),
     ("reader", lambda m: "/api/v1/meetings/", 5),
     ("reader", lambda m: "/api/v1/consensus-rounds/", 5),

@@ -34,7 +34,10 @@ def api_routes() -> dict[str, set[str]]:
             cls = getattr(view, "cls", None)
             if not path.startswith("/api/v1/") or cls is None or cls.__name__ == "Root":
                 continue
-            path = re.sub(r"\(\?P<pk>[^)]*\)", "{id}", path)
+            # (?P<pk>...) is {id} in the schema, as drf-spectacular names it; others keep theirs.
+            path = re.sub(
+                r"\(\?P<(\w+)>[^)]*\)", lambda m: "{" + ("id" if m[1] == "pk" else m[1]) + "}", path
+            )
             actions = getattr(view, "actions", None)
             if actions is not None:
                 methods = set(actions)

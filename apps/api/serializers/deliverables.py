@@ -24,6 +24,9 @@ class DeliverableSerializer(ReadSerializer):
     consensus_rounds_url = serializers.HyperlinkedIdentityField(
         view_name="api:deliverable-consensus-rounds"
     )
+    revisions_url = serializers.HyperlinkedIdentityField(
+        view_name="api:revision-list", lookup_url_kwarg="id"
+    )
     lead_group = GroupRefSerializer(read_only=True)
     contributing_groups = GroupRefSerializer(many=True, read_only=True)
 
@@ -56,6 +59,7 @@ class DeliverableSerializer(ReadSerializer):
             "history_url",
             "transitions_url",
             "consensus_rounds_url",
+            "revisions_url",
         ]
 
 

@@ -16,11 +16,16 @@ from .base import (
     history_link,
     paginated,
 )
+from .revisions import RevisionRefSerializer, revision_ref
 
 
 class PositionSerializer(ReadSerializer):
     agency = AgencyRefSerializer(read_only=True)
     recorded_by = UserRefSerializer(read_only=True)
+    revision = serializers.SerializerMethodField(
+        help_text="The number of the revision the round was on when the position was given; "
+        "null for a round with no revision in the tracker."
+    )
 
     class Meta:
         model = Position
@@ -32,7 +37,11 @@ class PositionSerializer(ReadSerializer):
             "recorded_by",
             "on_behalf",
             "recorded_at",
+            "revision",
         ]
+
+    def get_revision(self, position: Position) -> int | None:
+        return position.revision.number if position.revision_id else None
 
 
 class ConsensusRoundSummarySerializer(ReadSerializer):
@@ -43,6 +52,11 @@ class ConsensusRoundSummarySerializer(ReadSerializer):
     meeting = MeetingRefSerializer(read_only=True, allow_null=True)
     opened_by = UserRefSerializer(read_only=True)
     closed_by = UserRefSerializer(read_only=True, allow_null=True)
+    revision = serializers.SerializerMethodField(
+        help_text="The revision the round decides on (its SHA-256 kept when it opened, or when "
+        "an editorial revision replaced it); null for the record's rounds, from before the "
+        "tracker kept revisions."
+    )
 
     class Meta:
         model = ConsensusRound
@@ -61,9 +75,15 @@ class ConsensusRoundSummarySerializer(ReadSerializer):
             "closed_at",
             "closed_by",
             "close_reason",
+            "revision",
             "history_url",
             "positions_url",
         ]
+
+    @extend_schema_field(RevisionRefSerializer(allow_null=True))
+    def get_revision(self, round: ConsensusRound) -> dict | None:
+        text = round.revision if round.revision_id else None
+        return revision_ref(self.context["request"], text, round.revision_sha256)
 
 
 class AgencyPositionSerializer(serializers.Serializer):
@@ -171,6 +191,14 @@ class RoundOpenSerializer(serializers.Serializer):
         required=False,
         max_length=REASON_MAX_LENGTH,
         help_text="For the history; default: submitted for plenary consensus.",
+    )
+    revision = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=32767,
+        help_text="The number of the revision the round decides on (0 for 00; a current one "
+        "of this deliverable's); default: its latest current revision.",
     )
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
@@ -47,6 +48,24 @@ class ApiView:
         # DRF answers 403 when the first authentication class (session) has no challenge to
         # offer; naming the token scheme makes "not signed in" a 401, as clients expect.
         return 'Token realm="api"'
+
+
+class AnyAccept(BaseContentNegotiation):
+    """A download answers whatever the client accepts: the file, or a JSON error."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def history_response(view, obj) -> Response:
+    """One page of the object's history: who changed what, when, and why."""
+    page = view.paginate_queryset(history_records(obj))
+    entries = history_entries(obj, page)
+    data = HistoryEntrySerializer(entries, many=True, context={"request": view.request}).data
+    return view.get_paginated_response(data)
 
 
 def parsed_query(serializer_class, request) -> dict:
@@ -99,11 +118,7 @@ class RecordViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
-        obj = self.get_object()
-        page = self.paginate_queryset(history_records(obj))
-        entries = history_entries(obj, page)
-        data = HistoryEntrySerializer(entries, many=True, context={"request": request}).data
-        return self.get_paginated_response(data)
+        return history_response(self, self.get_object())
 
 
 def record_schema(serializer, query, noun: str):

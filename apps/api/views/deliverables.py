@@ -4,7 +4,7 @@ from contextlib import contextmanager
 
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -16,6 +16,7 @@ from apps.deliverables.services import (
     deliverable_update_progress,
     move_check,
 )
+from apps.documents.models import Revision
 from apps.plenary.models import ConsensusRound
 from apps.plenary.services import consensus_round_open
 
@@ -202,7 +203,9 @@ class DeliverableViewSet(RecordViewSet):
         methods=["POST"],
         summary="Open a consensus round (secretariat)",
         description="On a submitted deliverable: the members on the day are the eligible "
-        "agencies, frozen with the round; the deliverable moves to in_consensus.",
+        "agencies, frozen with the round; the deliverable moves to in_consensus. The round "
+        "decides on `revision` (a number), by default the latest current revision; it keeps "
+        "that revision's SHA-256.",
         parameters=[location_header(201, "the new round")],
         request=RoundOpenSerializer,
         responses={201: ConsensusRoundSerializer, **errors(400, 401, 403, 404, 409, 415)},
@@ -219,6 +222,7 @@ class DeliverableViewSet(RecordViewSet):
             ).data
             return self.get_paginated_response(data)
         body = parsed_body(RoundOpenSerializer, request)
+        revision = self._named_revision(deliverable, body.get("revision"))
         with naming_moves(deliverable, request.user):
             round = consensus_round_open(
                 deliverable=deliverable,
@@ -226,6 +230,7 @@ class DeliverableViewSet(RecordViewSet):
                 channel=body["channel"],
                 deadline=body.get("deadline"),
                 meeting=body.get("meeting"),
+                revision=revision,
                 **({"reason": body["reason"]} if body.get("reason") else {}),
             )
         response = round_response(request, round, status.HTTP_201_CREATED)
@@ -233,3 +238,16 @@ class DeliverableViewSet(RecordViewSet):
         # (runserver's wsgiref) refuse anything but a plain str.
         response["Location"] = str(response.data["url"])
         return response
+
+    @staticmethod
+    def _named_revision(deliverable: Deliverable, number: int | None) -> Revision | None:
+        """The revision `number` of this deliverable; None (the service's default) if none named."""
+        if number is None:
+            return None
+        revision = selectors.revision_of(deliverable=deliverable, number=number)
+        if revision is None:
+            listed = reverse("api:revision-list", kwargs={"id": deliverable.pk})
+            raise exceptions.ValidationError(
+                {"revision": [f"'{deliverable}' has no revision {number:02d}: see {listed}."]}
+            )
+        return revision

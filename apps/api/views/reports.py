@@ -5,7 +5,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
 from apps.reports.files import DOCX_MEDIA_TYPE, DraftNotDone, FileKind, report_draft_file_response
@@ -20,17 +19,7 @@ from ..serializers.reports import (
     ReportDraftRequestSerializer,
     ReportDraftSerializer,
 )
-from .base import RecordViewSet, parsed_body
-
-
-class AnyAccept(BaseContentNegotiation):
-    """A download answers whatever the client accepts: the file, or a JSON error."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0]
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
+from .base import AnyAccept, RecordViewSet, parsed_body
 
 
 def download_schema(kind: str, media_type: str, body: OpenApiTypes):

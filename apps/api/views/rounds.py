@@ -2,6 +2,7 @@
 
 from contextlib import contextmanager
 
+from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -9,6 +10,7 @@ from rest_framework.response import Response
 
 from apps.agencies.models import Agency
 from apps.core.errors import ApplicationError
+from apps.documents.models import Revision
 from apps.plenary.abilities import round_abilities
 from apps.plenary.models import ConsensusRound
 from apps.plenary.selectors import round_facts
@@ -38,6 +40,9 @@ from .base import RecordViewSet, parsed_body
 def round_response(request, round: ConsensusRound, status_code: int = 200) -> Response:
     round = selectors.consensus_rounds_list().get(pk=round.pk)
     facts = round_facts(round=round)
+    # Each position shows the revision it was given on: their numbers in one query, if any.
+    given = [p for row in facts.rows for p in (row.latest, *row.earlier) if p and p.revision_id]
+    prefetch_related_objects(given, Prefetch("revision", Revision.objects.only("pk", "number")))
     abilities = round_abilities(facts=facts, user=request.user)
     context = {
         "request": request,
