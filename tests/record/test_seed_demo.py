@@ -9,6 +9,12 @@ from apps.groups.models import CoChairAppointment
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 ACCOUNTS = ["secretariat", "cochair-twg", "cochair-swg", "delegate-nasa", "delegate-esa", "sam",
             "reader"]  # fmt: skip
 
@@ -31,6 +37,35 @@ def test_seed_demo_loads_the_record_and_one_account_per_role(capsys, monkeypatch
     assert User.objects.get(username="secretariat").groups.filter(name="Secretariat").exists()
     assert User.objects.get(username="sam").groups.filter(name="Senior agency managers").exists()
     assert not User.objects.get(username="reader").is_staff
+
+
+def test_seed_demo_shows_sample_revisions_a_diff_and_a_round_on_a_revision(
+    capsys, django_capture_on_commit_callbacks
+):
+    from apps.documents.diff import paragraph_diff
+    from apps.documents.models import Revision
+    from apps.plenary.models import ConsensusRound
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+    assert "Sample revisions (generated texts) on:" in capsys.readouterr().out
+    lss = Deliverable.objects.get(title="Lunar Surface Systems (LSS) Gap Report")
+    zero, one = Revision.objects.filter(deliverable=lss).order_by("number")
+    assert (zero.is_sample, one.is_sample, zero.text_state, one.text_state) == (
+        True, True, "done", "done",
+    )  # fmt: skip
+    assert "not an ISECG text" in zero.text
+    changed = [op for op in paragraph_diff(zero.text.split("\n\n"), one.text.split("\n\n"))
+               if op["op"] != "equal"]  # fmt: skip
+    assert changed  # a visible change between the two
+    round = ConsensusRound.objects.get(deliverable=lss, state="open")
+    assert (round.revision, round.revision_sha256) == (one, one.sha256)
+    assert "not the state of the ISECG record" in lss.history.first().history_change_reason
+    sccp = Deliverable.objects.get(title__startswith="Science Coordination and Collaboration")
+    assert Revision.objects.filter(deliverable=sccp, is_sample=True).count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+    assert Revision.objects.count() == 4 and ConsensusRound.objects.count() == 1
 
 
 def test_seed_demo_twice_changes_nothing_and_keeps_edits(capsys, monkeypatch):

@@ -17,9 +17,10 @@ PAGES: list[Page] = [
     ("reader", lambda m: "/deliverables/?q=lunar", 6),
     ("reader", lambda m: "/deliverables/?page=2", 6),
     ("reader", lambda m: "/deliverables/export.csv?state=published", 4),
-    ("reader", lambda m: f"/deliverables/{m.deliverable}/", 15),
-    ("reader", lambda m: f"/deliverables/{m.deliverable}/?history_page=2", 15),
-    ("cochair-twg", lambda m: f"/deliverables/{m.deliverable}/", 16),
+    # The deliverable page's Text section: its revisions (one prefetch), and may this user upload.
+    ("reader", lambda m: f"/deliverables/{m.deliverable}/", 17),
+    ("reader", lambda m: f"/deliverables/{m.deliverable}/?history_page=2", 17),
+    ("cochair-twg", lambda m: f"/deliverables/{m.deliverable}/", 17),
     ("secretariat", lambda m: f"/rounds/{m.round}/", 10),
     ("delegate-nasa", lambda m: f"/rounds/{m.open_round}/", 12),
     ("reader", lambda m: "/groups/", 6),

@@ -1,6 +1,7 @@
 from django import forms
 
 from apps.core.limits import RATIONALE_MAX_LENGTH, REASON_MAX_LENGTH
+from apps.documents.models import Revision
 from apps.plenary.models import ConsensusRound, PlenaryMeeting, Position
 
 from .common import date_input
@@ -16,6 +17,24 @@ class OpenRoundForm(forms.Form):
     meeting = forms.ModelChoiceField(
         queryset=PlenaryMeeting.objects.order_by("-starts_on"), required=False
     )
+    revision = forms.TypedChoiceField(
+        label="On revision",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="The text the agencies decide on.",
+    )
+
+    def __init__(self, *args, revisions=(), **kwargs) -> None:
+        """`revisions`: the deliverable's, newest first; a round opens on a current one."""
+        super().__init__(*args, **kwargs)
+        current = [r for r in revisions if r.status == Revision.Status.CURRENT]
+        if not current:  # no text in the tracker (yet): the round has no revision
+            del self.fields["revision"]
+            return
+        self.fields["revision"].choices = [("", "the latest current revision")] + [
+            (r.number, f"{r.label} — {r.note[:60]}") for r in current
+        ]
 
 
 class PositionForm(forms.Form):

@@ -2,6 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
@@ -17,12 +18,18 @@ from apps.deliverables.services import (
     deliverable_transition,
     deliverable_update_progress,
 )
+from apps.documents.models import Revision
+from apps.documents.services import CLOSED_STATES
 from apps.plenary.abilities import deliverable_abilities
+from apps.plenary.models import ConsensusRound
+from apps.plenary.objections import open_objections_blocking
 
 from ..forms.deliverables import DeliverableFilterForm, MoveForm, ProgressForm
+from ..forms.revisions import RevisionStatusForm, RevisionUploadForm
 from ..forms.rounds import OpenRoundForm
 from ..throttling import moves_throttled
 from .common import refused
+from .seen import diff_url, revision_seen
 
 
 def _filters(
@@ -112,8 +119,21 @@ def _timeline(request: HttpRequest, deliverable: Deliverable) -> dict:
 
 
 def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    deliverable = get_object_or_404(deliverable_selectors.deliverables_for_page(), pk=pk)
+    return deliverable_page(request, pk)
+
+
+def deliverable_page(
+    request: HttpRequest, pk: int, *, upload_form: RevisionUploadForm | None = None, status=200
+) -> HttpResponse:
+    """The deliverable's page; `upload_form`: a refused upload, shown again with its errors."""
+    deliverable = get_object_or_404(
+        deliverable_selectors.deliverables_for_page().prefetch_related(
+            Prefetch("revisions", queryset=REVISIONS_SHOWN)
+        ),
+        pk=pk,
+    )
     abilities = deliverable_abilities(deliverable=deliverable, user=request.user)
+    revisions = list(deliverable.revisions.all())
     context = {
         "deliverable": deliverable,
         "moves": abilities.direct_moves,
@@ -122,11 +142,66 @@ def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "progress_form": ProgressForm(
             instance=deliverable, initial={"seen_version": deliverable.version}
         ),
-        "open_round_form": OpenRoundForm(),
+        "open_round_form": OpenRoundForm(revisions=revisions),
+        # What keeps the next round from opening, said before the secretariat tries.
+        "open_objections": (
+            open_objections_blocking(deliverable) if abilities.may_open_round else []
+        ),
         **_timeline(request, deliverable),
-        "rounds": deliverable.consensus_rounds.select_related("opened_by"),
+        **_text(request, deliverable, revisions, upload_form),
     }
-    return render(request, "web/deliverable_detail.html", context)
+    return render(request, "web/deliverable_detail.html", context, status=status)
+
+
+# The deliverable page lists every revision but reads none of their texts.
+REVISIONS_SHOWN = (
+    Revision.objects.select_related("uploaded_by")
+    .defer("text")
+    .annotate(comment_count=Count("comments"))
+    .order_by("-number")
+)
+
+
+def _text(request: HttpRequest, deliverable: Deliverable, revisions: list, upload_form) -> dict:
+    """The Text section: its revisions, what this user may do with them, and its rounds (which
+    say which revision they are on, and which revisions must stay current)."""
+    rounds = list(deliverable.consensus_rounds.select_related("opened_by"))
+    labels = {r.pk: r.label for r in revisions}
+    for round in rounds:
+        round.revision_label = labels.get(round.revision_id, "")
+    open_round = next((r for r in rounds if r.state == ConsensusRound.State.OPEN), None)
+    may_edit_text = permissions.may_edit_deliverable(request.user, deliverable)
+    current = Revision.Status.CURRENT
+    may_upload = may_edit_text and deliverable.state not in CLOSED_STATES
+    kept = {
+        r.revision_id
+        for r in rounds
+        if r.state == ConsensusRound.State.OPEN or r.outcome == ConsensusRound.Outcome.CONSENSUS
+    }
+    seen = revision_seen(request, deliverable.pk)
+    latest = revisions[0] if revisions else None
+    return {
+        "rounds": rounds,
+        "revisions": revisions,
+        "revision_rows": [
+            {
+                "revision": r,
+                "previous": r.number - 1 if r.number > 0 else None,
+                "may_mark": may_edit_text and r.status == current and r.pk not in kept,
+            }
+            for r in revisions
+        ],
+        "may_edit_text": may_edit_text,
+        "open_round": open_round,
+        "upload_form": (upload_form or RevisionUploadForm(round_open=open_round is not None))
+        if may_upload
+        else None,
+        "status_form": RevisionStatusForm(),
+        "since_seen_url": diff_url(deliverable.pk, seen, latest.number)
+        if latest and seen is not None and latest.number > seen
+        else None,
+        "seen_label": f"{seen:02d}" if seen is not None else "",
+    }
 
 
 @require_POST
@@ -164,7 +239,7 @@ def deliverable_progress(request: HttpRequest, pk: int) -> HttpResponse:
             "may_edit": True,
             "moves": [],
             **_timeline(request, deliverable),
-            "rounds": deliverable.consensus_rounds.all(),
+            **_text(request, deliverable, list(REVISIONS_SHOWN.filter(deliverable=pk)), None),
         },
         status=400,
     )

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts import permissions
 from apps.core.errors import ApplicationError
+from apps.reports.filing import report_draft_file_as_revision
 from apps.reports.models import ReportDraft
 from apps.reports.services import report_draft_request
 
@@ -49,7 +50,27 @@ def report_request(request: HttpRequest) -> HttpResponse:
 
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_object_or_404(ReportDraft.objects.select_related("requested_by"), pk=pk)
-    return render(request, "web/report_detail.html", {"draft": draft})
+    return render(
+        request,
+        "web/report_detail.html",
+        {"draft": draft, "may_file": permissions.is_secretariat(request.user)},
+    )
+
+
+@require_POST
+def report_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """File the finished draft as the next revision of its year's annual report deliverable."""
+    draft = get_object_or_404(ReportDraft, pk=pk)
+    try:
+        revision = report_draft_file_as_revision(draft=draft, actor=request.user)
+    except ApplicationError as error:
+        return refused(request, error, back=reverse("web:report", args=[draft.pk]))
+    messages.success(
+        request,
+        f"Draft v{draft.version} filed as revision {revision.label} of "
+        f"'{revision.deliverable}': edit the DOCX and upload it as the next revision.",
+    )
+    return redirect("web:deliverable", pk=revision.deliverable_id)
 
 
 def report_status(request: HttpRequest, pk: int) -> HttpResponse:

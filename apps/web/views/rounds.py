@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -6,6 +7,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts import permissions
 from apps.core.errors import ApplicationError
 from apps.deliverables.models import Deliverable
+from apps.documents.models import Revision
 from apps.plenary import selectors as plenary_selectors
 from apps.plenary.abilities import round_abilities
 from apps.plenary.models import ConsensusRound
@@ -17,18 +19,27 @@ from apps.plenary.services import (
     position_record,
 )
 
+from ..forms.objections import ObjectionAnswerForm
 from ..forms.rounds import OpenRoundForm, PositionForm, RoundDecisionForm
 from ..throttling import moves_throttled
 from .common import refused
+from .objection_rows import objection_rows, previous_objected_round
+from .seen import diff_url
 
 
 @require_POST
 def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     deliverable = get_object_or_404(Deliverable, pk=pk)
-    form = OpenRoundForm(request.POST)
+    revisions = list(deliverable.revisions.defer("text"))
+    form = OpenRoundForm(request.POST, revisions=revisions)
     if not form.is_valid():
-        messages.error(request, "The round was not opened: check the channel and the deadline.")
+        messages.error(
+            request,
+            "The round was not opened: "
+            + "; ".join(f"{f}: {' '.join(e)}" for f, e in form.errors.items()),
+        )
         return redirect(deliverable.get_absolute_url())
+    number = form.cleaned_data.get("revision")
     try:
         round = consensus_round_open(
             deliverable=deliverable,
@@ -36,6 +47,7 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
             channel=form.cleaned_data["channel"],
             deadline=form.cleaned_data["deadline"],
             meeting=form.cleaned_data["meeting"],
+            revision=next((r for r in revisions if r.number == number), None),
         )
     except ApplicationError as error:
         return refused(request, error, back=deliverable.get_absolute_url())
@@ -44,8 +56,17 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return round_page(request, pk)
+
+
+def round_page(
+    request: HttpRequest, pk: int, *, answer_form: ObjectionAnswerForm | None = None, status=200
+) -> HttpResponse:
+    """The round's page; `answer_form`: a refused answer to an objection, shown again."""
     round = get_object_or_404(
-        ConsensusRound.objects.select_related("deliverable__lead_group", "opened_by", "meeting"),
+        ConsensusRound.objects.select_related(
+            "deliverable__lead_group", "opened_by", "meeting", "revision"
+        ).defer("revision__text"),
         pk=pk,
     )
     facts = plenary_selectors.round_facts(round=round)
@@ -59,8 +80,49 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None,
         "is_secretariat": permissions.is_secretariat(request.user),
         "decision_form": RoundDecisionForm(),
+        **_round_text(round, facts),
+        "objection_rows": objection_rows(round, request.user, answer_form),
+        **previous_objected_round(round),
     }
-    return render(request, "web/round_detail.html", context)
+    return render(request, "web/round_detail.html", context, status=status)
+
+
+def _round_text(round: ConsensusRound, facts) -> dict:
+    """The revision the round is on, the diff from the previous round's, and each latest
+    position with the revision it was given on when that is an earlier one."""
+    given = {
+        row.latest.revision_id
+        for row in facts.rows
+        if row.latest and row.latest.revision_id not in (None, round.revision_id)
+    }
+    labels = {
+        pk: f"{number:02d}"
+        for pk, number in (
+            Revision.objects.filter(pk__in=given).values_list("pk", "number") if given else ()
+        )
+    }
+    rows = [(row, labels.get(getattr(row.latest, "revision_id", None), "")) for row in facts.rows]
+    previous = None
+    if round.revision_id is not None:
+        previous = (
+            ConsensusRound.objects.filter(deliverable=round.deliverable_id, revision__isnull=False)
+            .filter(
+                Q(opened_at__lt=round.opened_at) | Q(opened_at=round.opened_at, pk__lt=round.pk)
+            )
+            .select_related("revision")
+            .defer("revision__text")
+            .order_by("-opened_at", "-pk")
+            .first()
+        )
+    return {
+        "position_rows": rows,
+        "previous_round": previous,
+        "previous_diff_url": diff_url(
+            round.deliverable_id, previous.revision.number, round.revision.number
+        )
+        if previous and previous.revision_id != round.revision_id
+        else None,
+    }
 
 
 @require_POST

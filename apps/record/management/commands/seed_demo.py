@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from apps.accounts.services import demo_accounts_ensure
+from apps.record.demo import demo_revisions_ensure
 
 # Documented in the README; only ever for a local demo.
 DEFAULT_DEMO_PASSWORD = "isecg-demo"  # noqa: S105 -- demo-only, printed to the operator
@@ -26,3 +27,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {account.username:<14} {account.role}")
         shown = "$DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else DEFAULT_DEMO_PASSWORD
         self.stdout.write(f"Password for each: {shown}")
+        samples = demo_revisions_ensure()
+        if samples:
+            titles = sorted({str(revision.deliverable) for revision in samples})
+            self.stdout.write(f"Sample revisions (generated texts) on: {'; '.join(titles)}")
