@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -32,6 +33,7 @@ STAFF = frozenset({"staff_reader", "staff_cochair", "operator"})
 SECRETARIAT = frozenset({"secretariat", "operator"})  # the operator is a superuser
 TWG_COCHAIRS = frozenset({"cochair", "staff_cochair"}) | SECRETARIAT
 NASA_SPEAKERS = frozenset({"delegate"}) | SECRETARIAT
+COMMENTERS = frozenset({"delegate", "cochair", "other_cochair", "staff_cochair"}) | SECRETARIAT
 
 # What an outcome looks like: "ok" a page or a done write, "login" sent to a sign-in page (or
 # 401 from the API), "refused" 403, "absent" 404, "method" 405.
@@ -47,6 +49,7 @@ class Rule:
     public: bool = False  # no sign-in needed
     api: bool = False  # DRF: 401 instead of a redirect to the login page
     kwargs: object = None  # world -> URL kwargs
+    query: object = None  # world -> query string ("?from=0&to=0"), for a route that needs one
     done: str = "ok"  # what a write that is allowed answers
 
 
@@ -58,6 +61,41 @@ def w(method, who, body, fmt=None):
     return (method, frozenset(who), body, fmt)
 
 
+def revision_kwargs(world):
+    return {"pk": world["revision"].deliverable_id, "number": world["revision"].number}
+
+
+def failed_revision_kwargs(world):
+    """Only a failed extraction is retried: the world's revision failed, for this route."""
+    from apps.documents.models import Revision
+
+    Revision.objects.filter(pk=world["revision"].pk).update(text_state="failed", text_error="x")
+    return revision_kwargs(world)
+
+
+def api_revision_kwargs(world):
+    return {"id": world["revision"].deliverable_id, "number": world["revision"].number}
+
+
+def api_failed_revision_kwargs(world):
+    return {"id": failed_revision_kwargs(world)["pk"], "number": world["revision"].number}
+
+
+def extracted_self_diff(world) -> str:
+    """A diff reads extracted text: the world's revision's, extracted, compared with itself."""
+    from apps.documents.models import Revision
+
+    Revision.objects.filter(pk=world["revision"].pk).update(text_state="done", text="Text")
+    return f"?from={world['revision'].number}&to={world['revision'].number}"
+
+
+def commented_revision_kwargs(world):
+    """Comments are taken during WG review and rounds: a revision of the deliverable in one."""
+    revision = factories.RevisionFactory(deliverable=world["in_consensus"])
+    return {"pk": revision.deliverable_id, "number": revision.number}
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 TOMORROW = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
 TOKEN_FORM = {"action": "create", "name": "walk", "scope": "read", "expires_in_days": "90"}
 
@@ -96,6 +134,38 @@ WEB = {
         write=(w("post", SECRETARIAT, lambda x: {"channel": "plenary", "deadline": TOMORROW}),),
     ),
     "web:round": Rule(kwargs=pk("round")),
+    "web:revision-upload": Rule(
+        read_absent=True,
+        kwargs=pk("planned"),
+        write=(
+            w(
+                "post",
+                TWG_COCHAIRS,
+                lambda x: {"file": SimpleUploadedFile("t.pdf", PDF_BYTES), "note": "Draft"},
+            ),
+        ),
+    ),
+    "web:revision-diff": Rule(kwargs=lambda x: {"pk": x["revision"].deliverable_id}),
+    "web:revision-file": Rule(kwargs=revision_kwargs),
+    "web:revision-status": Rule(
+        read_absent=True,
+        kwargs=revision_kwargs,
+        write=(w("post", TWG_COCHAIRS, lambda x: {"status": "superseded", "reason": "Later"}),),
+    ),
+    "web:revision-retry": Rule(
+        read_absent=True,
+        kwargs=failed_revision_kwargs,
+        write=(w("post", TWG_COCHAIRS, lambda x: {}),),
+    ),
+    "web:revision-comments": Rule(
+        kwargs=commented_revision_kwargs,
+        write=(w("post", COMMENTERS, lambda x: {"body": "Walked."}),),
+    ),
+    "web:objection-answer": Rule(
+        read_absent=True,
+        kwargs=pk("objection"),
+        write=(w("post", NASA_SPEAKERS, lambda x: {"status": "withdrawn"}),),
+    ),
     "web:position": Rule(
         read_absent=True,
         kwargs=pk("round"),
@@ -138,6 +208,9 @@ WEB = {
     ),
     "web:report": Rule(kwargs=pk("draft")),
     "web:report-status": Rule(kwargs=pk("draft")),
+    "web:report-file": Rule(
+        read_absent=True, kwargs=pk("draft"), write=(w("post", SECRETARIAT, lambda x: {}),)
+    ),
     "web:feed": Rule(),
     "api:token-page": Rule(write=(w("post", SIGNED_IN, lambda x: TOKEN_FORM),)),
     "api:docs": Rule(),
@@ -210,6 +283,32 @@ API = {
         kwargs=pk("round"),
         write=(w("post", SECRETARIAT, lambda x: {"reason": "Withdrawn"}, "json"),),
     ),
+    "api:revision-list": api(
+        kwargs=lambda x: {"id": x["planned"].pk},
+        write=(
+            w(
+                "post",
+                TWG_COCHAIRS,
+                lambda x: {"file": SimpleUploadedFile("t.pdf", PDF_BYTES), "note": "Draft"},
+            ),
+        ),
+    ),
+    "api:revision-detail": api(kwargs=api_revision_kwargs),
+    "api:revision-history": api(kwargs=api_revision_kwargs),
+    "api:revision-file": api(kwargs=api_revision_kwargs),
+    "api:revision-diff": api(
+        kwargs=lambda x: {"id": x["revision"].deliverable_id}, query=extracted_self_diff
+    ),
+    "api:revision-status": api(
+        read_absent=True,
+        kwargs=api_revision_kwargs,
+        write=(w("post", TWG_COCHAIRS, lambda x: {"status": "withdrawn", "reason": "No"}, "json"),),
+    ),
+    "api:revision-text-retry": api(
+        read_absent=True,
+        kwargs=api_failed_revision_kwargs,
+        write=(w("post", TWG_COCHAIRS, lambda x: {}, "json"),),
+    ),
     "api:report-draft-docx": api(kwargs=pk("draft")),
     "api:report-draft-html": api(kwargs=pk("draft")),
 }
@@ -251,6 +350,9 @@ ADMIN_MODELS = {
     "plenary.plenarymeeting": (RECORD, "meeting"),
     "plenary.consensusround": (READ_ONLY, "round"),
     "plenary.position": (READ_ONLY, "position"),
+    "documents.revision": (READ_ONLY, "revision"),
+    "documents.comment": (READ_ONLY, "comment"),
+    "plenary.objection": (READ_ONLY, "objection"),
     "reports.reportdraft": (REPORT_DRAFT, "draft"),
     "reports.reportnarrative": (RECORD, "narrative"),
     # Not business records: the operator's own tools (tokens revoked, lockouts lifted).
@@ -288,7 +390,6 @@ def admin_route_key(label: str, view: str) -> str:
     return {
         "history_form": f"admin:{app}_{model}_simple_history",
         "redirect": f"admin/{app}/{model}/<path:object_id>/",
-    "documents.revision": (READ_ONLY, "revision"),
     }.get(view, f"admin:{app}_{model}_{view}")
 
 
@@ -494,6 +595,7 @@ def test_every_route_for_every_role_matches_the_table(walk_world, django_assert_
     routes = {**WEB, **API}
     for name, rule in routes.items():
         url = url_for(name, rule.kwargs(world) if rule.kwargs else None)
+        url += rule.query(world) if rule.query else ""
         for role in ROLES:
             response = walk.clients[role].get(url)
             check(walk, name, role, "get", url, expected_read(rule, role), response, rule.api)
