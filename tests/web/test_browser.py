@@ -191,3 +191,98 @@ def test_filters_update_the_list_and_the_url(browser, forum):
     fresh = signed_in(browser, forum, "reader")
     fresh.goto(shared)
     assert fresh.locator("#results tbody tr").count() == page.locator("#results tbody tr").count()
+
+
+def _upload(page, url: str, name: str, content: bytes, note: str, kind="", why="") -> None:
+    page.goto(url)
+    page.get_by_label("File").set_input_files(
+        files=[{"name": name, "mimeType": "application/octet-stream", "buffer": content}]
+    )
+    page.get_by_label("What changed").fill(note)
+    if kind:
+        page.get_by_role("combobox", name="Kind").select_option(kind)
+        page.get_by_label("Why this kind").fill(why)
+    page.get_by_role("button", name="Upload the revision").click()
+    page.wait_for_load_state()
+
+
+def test_a_product_through_its_revisions_to_the_published_text(browser, forum):
+    """Revision 00, a delegate's comment, 01, a round on 01 that ESA objects to, a substantive
+    02 that answers it (the objection marked resolved), a round on 02, an editorial 03 that keeps
+    it, consensus, publication: the file downloaded is byte for byte revision 03."""
+    import hashlib
+
+    from apps.documents.models import Revision
+    from apps.plenary.models import ConsensusRound, Objection
+    from tests.documents.samples import docx_bytes
+
+    lss = Deliverable.objects.get(title__startswith="Lunar Surface Systems")
+    url = f"{forum}{lss.get_absolute_url()}"
+    text = ["Lunar Surface Systems gap report", "Surface power is the largest gap."]
+    cochair = signed_in(browser, forum, "cochair-twg")
+    _upload(cochair, url, "LSS.docx", docx_bytes(*text), "First full draft")
+    assert "Revision 00" in cochair.content()
+    make_move(cochair, "Send to WG review", "Draft complete")
+
+    delegate = signed_in(browser, forum, "delegate-esa")
+    delegate.goto(url)
+    delegate.get_by_role("link", name="Comments (0)").click()
+    delegate.get_by_role("textbox", name="Comment").fill("Chapter 4 should list ESA's lander.")
+    delegate.get_by_role("button", name="Post the comment").click()
+    assert "Chapter 4 should list ESA" in delegate.content()
+
+    _upload(cochair, url, "LSS.docx", docx_bytes(*text, "Chapter 4: landers."), "Chapter 4 added")
+    make_move(cochair, "Submit to the plenary", "TWG agreed the draft")
+    secretariat = signed_in(browser, forum, "secretariat")
+    secretariat.goto(url)
+    secretariat.get_by_label("Channel").select_option("written_procedure")
+    secretariat.get_by_role("button", name="Open the round").click()
+    assert "Consensus round opened" in secretariat.content()
+    first_round = ConsensusRound.objects.get(deliverable=lss, state="open")
+    assert first_round.revision.label == "01"
+
+    delegate.goto(f"{forum}{first_round.get_absolute_url()}")
+    assert "01" in delegate.locator("main").inner_text()  # the round names its text
+    delegate.get_by_label("object", exact=True).check()
+    delegate.get_by_label("Rationale").fill("Chapter 4 omits ESA's lunar lander")
+    delegate.get_by_role("button", name="Record position").click()
+
+    answer = docx_bytes(*text, "Chapter 4: landers, ESA's Argonaut among them.")
+    _upload(cochair, url, "LSS.docx", answer, "Chapter 4 lists Argonaut", kind="substantive",
+            why="Answers ESA's objection")  # fmt: skip
+    first_round.refresh_from_db()
+    assert first_round.state == "cancelled"
+    cochair.goto(f"{forum}{first_round.get_absolute_url()}")
+    cochair.locator("details.move summary", has_text="Mark resolved in a revision").click()
+    resolve = cochair.locator("details.move[open] form")
+    resolve.get_by_label("Resolved in revision").select_option("2")
+    resolve.get_by_label("How the revision answers it").fill("Argonaut added to chapter 4")
+    resolve.get_by_role("button", name="Mark resolved").click()
+    assert Objection.objects.get(round=first_round).status == "resolved"
+
+    secretariat.goto(url)
+    secretariat.get_by_label("Channel").select_option("written_procedure")
+    secretariat.get_by_role("button", name="Open the round").click()
+    second_round = ConsensusRound.objects.get(deliverable=lss, state="open")
+    assert second_round.revision.label == "02"
+    final = docx_bytes(*text, "Chapter 4: landers, ESA's Argonaut among them.", "Typo fixed.")
+    _upload(cochair, url, "LSS.docx", final, "Typo in annex B", kind="editorial",
+            why="Spelling only")  # fmt: skip
+    second_round.refresh_from_db()
+    assert (second_round.state, second_round.revision.label) == ("open", "03")
+    consensus_rounds_close_expired(now=timezone.now() + datetime.timedelta(days=15))
+
+    secretariat.goto(url)
+    secretariat.locator("details.move summary", has_text="Mark published").click()
+    form = secretariat.locator("details.move[open] form")
+    form.get_by_label("Reason").fill("Released at the plenary")
+    form.get_by_label("Publication date").fill("2026-11-20")
+    form.get_by_role("button", name="Mark published").click()
+    lss.refresh_from_db()
+    assert lss.state == "published"
+    shot(secretariat, "deliverable-revisions")
+    with secretariat.expect_download() as download_info:
+        secretariat.get_by_role("link", name="Download 03").click()
+    downloaded = Path(download_info.value.path()).read_bytes()
+    three = Revision.objects.get(deliverable=lss, number=3)
+    assert hashlib.sha256(downloaded).hexdigest() == three.sha256 == second_round.revision_sha256

@@ -498,3 +498,26 @@ def test_an_upload_through_a_real_gunicorn(cast, tmp_path):
     )
     assert (revision.text_state, revision.text) == ("done", "Sent through gunicorn.")
     assert "Traceback" not in log.read_text()
+
+
+def test_the_page_names_the_approved_text_or_says_it_is_not_in_the_tracker(cast, client):
+    from apps.deliverables.services import deliverable_transition
+    from apps.plenary.services import consensus_round_open, position_record
+
+    deliverable = cast.deliverable("submitted")
+    one = uploaded(deliverable, cast.cochair_twg, "Final text")
+    round = consensus_round_open(
+        deliverable=deliverable, actor=cast.secretariat, channel="written_procedure"
+    )
+    for acronym in ("ESA", "JAXA", "NASA"):
+        position_record(round=round, actor=cast.delegates[acronym],
+                        agency=cast.agencies[acronym], position="concur")  # fmt: skip
+    client.force_login(cast.reader)
+    page = client.get(deliverable.get_absolute_url()).content.decode()
+    assert "Approved text" in page and f"SHA-256 {one.sha256}" in page
+    legacy = cast.deliverable("approved")
+    deliverable_transition(deliverable=legacy, actor=cast.secretariat, to="published",
+                           reason="Out", published_on=datetime.date(2026, 5, 4),
+                           link="https://www.globalspaceexploration.org/x")  # fmt: skip
+    page = client.get(legacy.get_absolute_url()).content.decode()
+    assert "not in the tracker: published at the link above" in page

@@ -180,7 +180,12 @@ def _text(request: HttpRequest, deliverable: Deliverable, revisions: list, uploa
     }
     seen = revision_seen(request, deliverable.pk)
     latest = revisions[0] if revisions else None
+    # The text the agencies approved: the revision of the latest round closed with consensus
+    # (documents.selectors.approved_revision, read from the rounds already loaded).
+    decided = next((r for r in rounds if r.outcome == ConsensusRound.Outcome.CONSENSUS), None)
+    by_id = {r.pk: r for r in revisions}
     return {
+        "approved_text": by_id.get(decided.revision_id) if decided else None,
         "rounds": rounds,
         "revisions": revisions,
         "revision_rows": [
