@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 
 from apps.groups.models import WorkingGroup
 
@@ -60,8 +60,15 @@ def deliverables_filtered(filters: DeliverableFilter) -> QuerySet[Deliverable]:
             | Q(summary__icontains=filters.q)
             | Q(status_note__icontains=filters.q)
             | Q(next_milestone__icontains=filters.q)
+            | Exists(_revisions().filter(deliverable=OuterRef("pk"), text__icontains=filters.q))
         )
     return deliverables.order_by(SORTS.get(filters.sort, "-updated_at"), "pk")
+
+
+def _revisions() -> QuerySet:
+    """The revisions' texts, reached through the relation: the documents app sits above this
+    one, so its model is not imported here."""
+    return Deliverable._meta.get_field("revisions").related_model.objects.all()
 
 
 def deliverables_for_page() -> QuerySet[Deliverable]:

@@ -19,6 +19,36 @@ def _round_url(round) -> str:
     return f"{settings.SITE_URL}{round.get_absolute_url()}"
 
 
+def _text_lines(round) -> str:
+    """The text the round decides on, and what changed since the previous round's, as links."""
+    from django.urls import reverse
+
+    revision = round.revision
+    if revision is None:
+        return "The text: no revision of it is in the tracker.\n"
+    deliverable_id = round.deliverable_id
+    file_url = reverse("web:revision-file", args=[deliverable_id, revision.number])
+    lines = [
+        f"The text you decide on: revision {revision.label} (SHA-256 {revision.sha256}).",
+        f"{settings.SITE_URL}{file_url}",
+    ]
+    before = (
+        type(round)
+        .objects.filter(deliverable_id=deliverable_id, revision__isnull=False)
+        .exclude(pk=round.pk)
+        .filter(opened_at__lte=round.opened_at)
+        .select_related("revision")
+        .first()
+    )
+    if before is not None and before.revision_id != revision.pk:
+        diff = reverse("web:revision-diff", args=[deliverable_id])
+        lines += [
+            f"What changed since revision {before.revision.label}, the previous round's text:",
+            f"{settings.SITE_URL}{diff}?from={before.revision.number}&to={revision.number}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
 def round_opened(*, round, eligible_ids: set[int]) -> None:
     deliverable = round.deliverable
     mail_after_commit(
@@ -29,6 +59,7 @@ def round_opened(*, round, eligible_ids: set[int]) -> None:
             f"({deliverable.lead_group.acronym}) by {round.get_channel_display()}.\n"
             f"By: {round.opened_by.get_full_name() or round.opened_by.username}\n"
             f"Deadline: {round.deadline:%d %B %Y} (end of day, UTC)\n\n"
+            f"{_text_lines(round)}\n"
             "Next: record your agency's position: concur, no objection, abstain, or object "
             "with a rationale. If you say nothing, your agency is counted as raising no "
             "objection when the deadline passes.\n"
@@ -50,6 +81,7 @@ def round_deadline_near(
             f"The consensus round on '{round.deliverable}' closes at the end of "
             f"{round.deadline:%d %B %Y} (UTC). {len(silent)} of {len(agency_ids)} eligible "
             "agencies have not yet recorded a position.\n\n"
+            f"{_text_lines(round)}\n"
             "Next: record or confirm your agency's position. Silence counts as no objection.\n"
             f"{_round_url(round)}"
         ),

@@ -47,3 +47,21 @@ def test_a_new_deliverable_is_found_by_any_part_of_any_searched_field(postgresql
     assert found("REGOLITH") == ["Other"]
     assert found("way pd") == ["Other"]
     assert found("nothing like this") == []
+
+
+def test_a_deliverable_is_found_by_the_text_of_its_revisions_from_an_index(postgresql):
+    from tests.factories import RevisionFactory
+
+    lss = DeliverableFactory(title="LSS gap report", summary="", status_note="")
+    RevisionFactory(deliverable=lss, number=0, text="Dust mitigation for surface habitats")
+    RevisionFactory(deliverable=lss, number=1, text="Dust mitigation for surface habitats")
+    DeliverableFactory(title="Other", summary="", status_note="")
+    found = deliverables_filtered(DeliverableFilter(q="SURFACE HAB"))
+    assert list(found.values_list("title", flat=True)) == ["LSS gap report"]  # once
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.reloptions, am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam "
+            "WHERE c.relname = 'revision_text_trgm'"
+        )
+        [(options, method)] = cursor.fetchall()
+    assert method == "gin" and "fastupdate=off" in options

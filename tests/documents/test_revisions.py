@@ -350,3 +350,33 @@ def test_a_product_with_revisions_approved_on_no_revision_is_not_published(cast)
     assert "open a new round on the text to publish" in refused.value.message
     deliverable.refresh_from_db()
     assert deliverable.state == "approved"
+
+
+def test_the_round_mail_links_the_text_and_the_changes_since_the_last_round(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    from apps.plenary.services import consensus_round_cancel
+
+    deliverable = cast.deliverable("submitted")
+    zero = revision_upload(
+        deliverable=deliverable, actor=cast.cochair_twg, file=upload("a.docx", docx_bytes("v0")),
+        note="first",
+    )  # fmt: skip
+    first = consensus_round_open(
+        deliverable=deliverable, actor=cast.secretariat, channel="written_procedure"
+    )
+    consensus_round_cancel(round=first, actor=cast.secretariat, reason="wrong channel")
+    one = revision_upload(
+        deliverable=deliverable, actor=cast.cochair_twg, file=upload("a.docx", docx_bytes("v1")),
+        note="second",
+    )  # fmt: skip
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        consensus_round_open(
+            deliverable=deliverable, actor=cast.secretariat, channel="written_procedure"
+        )
+    [opened] = [m for m in mailoutbox if "Consensus round opened" in m.subject]
+    assert f"revision 01 (SHA-256 {one.sha256})" in opened.body
+    assert f"/deliverables/{deliverable.pk}/revisions/1/file/" in opened.body
+    assert f"/deliverables/{deliverable.pk}/revisions/diff/?from=0&to=1" in opened.body
+    assert zero.label == "00"

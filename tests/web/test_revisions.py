@@ -521,3 +521,14 @@ def test_the_page_names_the_approved_text_or_says_it_is_not_in_the_tracker(cast,
                            link="https://www.globalspaceexploration.org/x")  # fmt: skip
     page = client.get(legacy.get_absolute_url()).content.decode()
     assert "not in the tracker: published at the link above" in page
+
+
+def test_the_deliverables_list_finds_a_product_by_its_text(
+    cast, client, django_capture_on_commit_callbacks
+):
+    deliverable = cast.deliverable("drafting", title="Gap report")
+    uploaded(deliverable, cast.cochair_twg, "Regolith handling is the open question",
+             capture=django_capture_on_commit_callbacks)  # fmt: skip
+    client.force_login(cast.reader)
+    page = client.get("/deliverables/?q=regolith handling").content.decode()
+    assert "Gap report" in page
