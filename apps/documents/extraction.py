@@ -1,12 +1,15 @@
 """A revision's text, extracted by a task after the upload commits: waiting, extracting,
 extracted or failed (with the reason; services.revision_text_retry asks again)."""
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 
 from apps.core.errors import ApplicationError
 
 from .models import Revision
 from .text import extract_text
+
+EXTRACTION_SECONDS = 300  # the task's soft time limit
 
 
 def revision_text_run(*, revision_id: int) -> Revision:
@@ -23,6 +26,13 @@ def revision_text_run(*, revision_id: int) -> Revision:
             text = extract_text(handle, revision.content_type)
     except ApplicationError as refused:
         return _finished(revision, state=Revision.TextState.FAILED, error=refused.message)
+    except SoftTimeLimitExceeded:
+        error = (
+            f"Reading the text took longer than {EXTRACTION_SECONDS} s, so it was stopped: the "
+            "file may be damaged or unusually complex. Save it again (e.g. as PDF/A), upload it "
+            "as a new revision, or retry."
+        )
+        return _finished(revision, state=Revision.TextState.FAILED, error=error)
     except Exception as exc:  # any reader failure is the file's: said on the page, retried
         error = f"The text could not be read ({type(exc).__name__}): {exc}"[:2000]
         return _finished(revision, state=Revision.TextState.FAILED, error=error)

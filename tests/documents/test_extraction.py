@@ -63,3 +63,20 @@ def test_a_file_that_cannot_be_read_fails_with_its_reason_and_is_retried(
     with pytest.raises(ApplicationError) as refused:
         revision_text_retry(revision=revision, actor=cast.cochair_twg)
     assert "only a failed extraction is retried" in refused.value.message
+
+
+def test_an_extraction_stopped_by_the_time_limit_fails_with_the_reason(cast, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from apps.documents import extraction
+    from tests.factories import RevisionFactory
+
+    revision = RevisionFactory(deliverable=cast.deliverable("drafting"), number=0)
+
+    def endless(*_):  # what the worker raises in the task when the soft limit passes
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(extraction, "extract_text", endless)
+    done = extraction.revision_text_run(revision_id=revision.pk)
+    assert done.text_state == Revision.TextState.FAILED
+    assert "took longer than 300 s" in done.text_error
