@@ -58,6 +58,12 @@ class ConflictErrorSerializer(ErrorSerializer):
         help_text="For a deliverable: the states this user may move it to now. For a "
         "consensus round: the actions this user may take on it now.",
     )
+    open_objections = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Opening a round while the previous objected round has open objections: "
+        "their item ids (consensus-rounds/{id}/objections/{item}/answer/ answers each).",
+    )
 
 
 _ERRORS = {

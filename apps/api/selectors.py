@@ -3,18 +3,19 @@ user may do now. Every query is fixed in number, whatever the data size."""
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from apps.agencies.models import Agency
 from apps.agencies.selectors import members_on
 from apps.core.models import in_force_on
 from apps.deliverables.models import Activity, Deliverable
 from apps.deliverables.selectors import DeliverableFilter, deliverables_filtered
-from apps.documents.models import Revision
+from apps.documents.models import Comment, Revision
 from apps.groups.models import CoChairAppointment, OutlookItem, WorkingGroup
 from apps.groups.selectors import groups_active_on
+from apps.plenary import objections
 from apps.plenary.abilities import deliverable_abilities
-from apps.plenary.models import ConsensusRound, PlenaryMeeting
+from apps.plenary.models import ConsensusRound, Objection, PlenaryMeeting
 from apps.reports.models import ReportDraft
 
 
@@ -175,6 +176,33 @@ def revision_texts(*, deliverable: Deliverable, numbers: set[int]) -> dict[int, 
     """The revisions of these numbers, by number, with their text (for a diff)."""
     revisions = Revision.objects.filter(deliverable=deliverable, number__in=numbers)
     return {revision.number: revision for revision in revisions}
+
+
+# --- comments and objections -------------------------------------------------------------------
+
+
+def revision_comments(*, revision: Revision) -> QuerySet[Comment]:
+    """The revision's comments and replies, oldest first, each with its number of replies."""
+    return (
+        Comment.objects.filter(revision=revision)
+        .select_related("author")
+        .annotate(reply_count=Count("replies"))
+        .order_by("created_at", "id")
+    )
+
+
+def round_objections(*, round: ConsensusRound) -> QuerySet[Objection]:
+    """The round's objection items, by agency, with the revision that resolved each (no text)."""
+    return (
+        Objection.objects.filter(round=round)
+        .select_related("agency", "decided_by", "resolved_in")
+        .defer("resolved_in__text")
+        .order_by("agency__acronym", "pk")
+    )
+
+
+def previous_objected_round(*, round: ConsensusRound) -> ConsensusRound | None:
+    return objections.previous_objected_round(round)
 
 
 # --- what this user may do now -----------------------------------------------------------------

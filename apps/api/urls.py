@@ -8,9 +8,11 @@ from rest_framework.routers import DefaultRouter
 
 from .views.activities import ActivityViewSet
 from .views.agencies import AgencyViewSet
+from .views.comments import CommentViewSet
 from .views.deliverables import DeliverableViewSet
 from .views.groups import CoChairAppointmentViewSet, OutlookItemViewSet, WorkingGroupViewSet
 from .views.meetings import MeetingViewSet
+from .views.objections import ObjectionViewSet
 from .views.reports import ReportDraftViewSet
 from .views.revisions import RevisionViewSet
 from .views.root import Root, not_found
@@ -33,9 +35,15 @@ router.register("cochair-appointments", CoChairAppointmentViewSet, basename="coc
 router.register("outlook-items", OutlookItemViewSet, basename="outlook-item")
 router.register("deliverables", DeliverableViewSet, basename="deliverable")
 router.register(r"deliverables/(?P<id>\d+)/revisions", RevisionViewSet, basename="revision")
+router.register(
+    r"deliverables/(?P<id>\d+)/revisions/(?P<number>\d+)/comments",
+    CommentViewSet,
+    basename="revision-comment",
+)
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("consensus-rounds", ConsensusRoundViewSet, basename="consensus-round")
+router.register(r"consensus-rounds/(?P<id>\d+)/objections", ObjectionViewSet, basename="objection")
 router.register("report-drafts", ReportDraftViewSet, basename="report-draft")
 router.register("auth/tokens", ApiTokenViewSet, basename="api-token")
 

@@ -6,6 +6,7 @@ saying so). A new round after an objected one opens only when none of its items 
 Called inside the round services' transactions (the deliverable and the round locked).
 """
 
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.accounts import permissions
@@ -41,6 +42,23 @@ def _save(item: Objection, *, actor, reason: str) -> None:
     item._history_user = actor
     item._change_reason = reason
     item.save()
+
+
+def previous_objected_round(round: ConsensusRound) -> ConsensusRound | None:
+    """The round of the same deliverable decided before `round`, if it was objected: its items
+    had to be answered before `round` opened (the resolution log both interfaces show)."""
+    before = (
+        ConsensusRound.objects.filter(
+            deliverable=round.deliverable_id, state=ConsensusRound.State.CLOSED
+        )
+        .filter(Q(opened_at__lt=round.opened_at) | Q(opened_at=round.opened_at, pk__lt=round.pk))
+        .order_by("-closed_at", "-pk")
+        .only("pk", "outcome")
+        .first()
+    )
+    if before is None or before.outcome != ConsensusRound.Outcome.OBJECTED:
+        return None
+    return before
 
 
 def open_objections_blocking(deliverable) -> list[Objection]:

@@ -1,7 +1,8 @@
 """A client generated from the live schema (tools/api_client.py, openapi-python-client) drives the
 API's main flows against a real gunicorn: list and read deliverables, update progress with
 If-Match, move one, open a consensus round, record a position, upload revisions and compare
-them, request a report draft, poll it and download its DOCX and HTML.
+them, comment and reply on one, answer an objection, request a report draft, poll it and
+download its DOCX and HTML.
 
 Each resource's flow is one function in CASES; every call goes through `Api.call`, which records
 the operationId. The last test fails when an operation of the schema is neither called by a case
@@ -92,6 +93,8 @@ class Flow:
     """What one case leaves for the next (the deliverable it submitted, for the round)."""
 
     submitted: int | None = None
+    round: int | None = None  # the round the revisions case opens on `revision`
+    revision: int | None = None
 
 
 def auth(api: Api, flow: Flow) -> None:
@@ -281,6 +284,54 @@ def revisions(api: Api, flow: Flow) -> None:
         expect=201,
     ).parsed  # fmt: skip
     assert (opened.revision.number, opened.revision.sha256) == (new, read.sha256)
+    flow.round, flow.revision = opened.id, new
+
+
+def comments(api: Api, flow: Flow) -> None:
+    """During the round, ESA's delegate comments on the revision quoting its text, TWG's co-chair
+    replies; a reader lists both (oldest first) and reads the reply."""
+    pk, number = flow.submitted, flow.revision
+    assert number is not None, "the revisions case opens the round this case comments in"
+    body = api.model("CommentRequest")
+    posted = api.call(
+        "v1_deliverables_revisions_comments_create", "delegate-esa", pk, number,
+        body=body(body="Mars needs its own chapter.", quote="The Moon and Mars."), expect=201,
+    ).parsed  # fmt: skip
+    reply = api.call(
+        "v1_deliverables_revisions_comments_create", "cochair-twg", pk, number,
+        body=body(body="Chapter 4 in the next revision.", parent=posted.id), expect=201,
+    )  # fmt: skip
+    assert reply.headers["Location"] == reply.parsed.url
+    listed = api.call("v1_deliverables_revisions_comments_list", "reader", pk, number).parsed
+    assert [(c.id, c.parent, c.replies) for c in listed.results] == [
+        (posted.id, None, 1), (reply.parsed.id, posted.id, 0),
+    ]  # fmt: skip
+    one = api.call(
+        "v1_deliverables_revisions_comments_retrieve", "reader", pk, number, reply.parsed.id
+    ).parsed
+    assert (one.body, one.deliverable_state) == ("Chapter 4 in the next revision.", "in_consensus")
+
+
+def objections(api: Api, flow: Flow) -> None:
+    """ESA's delegate objects in the round: its item is listed open; TWG's co-chair answers it
+    not accepted, with the reason."""
+    position = api.model("PositionRequest")(
+        position=api.model("PositionEnum").OBJECT, rationale="The Mars chapter is missing."
+    )
+    api.call("v1_consensus_rounds_positions_create", "delegate-esa", flow.round, body=position,
+             expect=201)  # fmt: skip
+    round_ = api.call("v1_consensus_rounds_retrieve", "reader", flow.round).parsed
+    assert round_.objections_url.endswith(f"/consensus-rounds/{flow.round}/objections/")
+    listed = api.call("v1_consensus_rounds_objections_list", "reader", flow.round).parsed
+    [item] = [i for i in listed.results if i.agency.acronym == "ESA"]
+    assert (item.status.value, item.rationale) == ("open", "The Mars chapter is missing.")
+    answer = api.model("ObjectionAnswer")(
+        status=api.model("ObjectionAnswerStatusEnum").NOT_ACCEPTED,
+        response="Mars is out of scope for this edition.",
+    )
+    answered = api.call("v1_consensus_rounds_objections_answer_create", "cochair-twg",
+                        flow.round, item.id, body=answer).parsed  # fmt: skip
+    assert (answered.status.value, answered.decided_by.username) == ("not_accepted", "cochair-twg")
 
 
 def reports(api: Api, flow: Flow) -> None:
@@ -312,7 +363,9 @@ def reports(api: Api, flow: Flow) -> None:
 
 
 # A new resource adds its flow here, in the order the flows depend on one another.
-CASES: list[Callable[[Api, Flow], None]] = [auth, reads, deliverables, rounds, revisions, reports]
+CASES: list[Callable[[Api, Flow], None]] = [
+    auth, reads, deliverables, rounds, revisions, comments, objections, reports,
+]  # fmt: skip
 
 
 # --- the server and the client -----------------------------------------------------------------

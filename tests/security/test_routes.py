@@ -95,6 +95,20 @@ def commented_revision_kwargs(world):
     return {"pk": revision.deliverable_id, "number": revision.number}
 
 
+def api_commented_revision_kwargs(world):
+    kwargs = commented_revision_kwargs(world)
+    return {"id": kwargs["pk"], "number": kwargs["number"]}
+
+
+def api_comment_kwargs(world):
+    revision = world["comment"].revision
+    return {
+        "id": revision.deliverable_id,
+        "number": revision.number,
+        "comment_id": world["comment"].pk,
+    }
+
+
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 TOMORROW = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
 TOKEN_FORM = {"action": "create", "name": "walk", "scope": "read", "expires_in_days": "90"}
@@ -308,6 +322,17 @@ API = {
         read_absent=True,
         kwargs=api_failed_revision_kwargs,
         write=(w("post", TWG_COCHAIRS, lambda x: {}, "json"),),
+    ),
+    "api:revision-comment-list": api(
+        kwargs=api_commented_revision_kwargs,
+        write=(w("post", COMMENTERS, lambda x: {"body": "Walked."}, "json"),),
+    ),
+    "api:revision-comment-detail": api(kwargs=api_comment_kwargs),
+    "api:objection-list": api(kwargs=lambda x: {"id": x["round"].pk}),
+    "api:objection-answer": api(
+        read_absent=True,
+        kwargs=lambda x: {"id": x["objection"].round_id, "item": x["objection"].pk},
+        write=(w("post", NASA_SPEAKERS, lambda x: {"status": "withdrawn"}, "json"),),
     ),
     "api:report-draft-docx": api(kwargs=pk("draft")),
     "api:report-draft-html": api(kwargs=pk("draft")),

@@ -1,5 +1,6 @@
 """Consensus rounds: positions, the tally, and what a user may do on a round now."""
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -48,6 +49,11 @@ class ConsensusRoundSummarySerializer(ReadSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:consensus-round-detail")
     history_url = history_link("api:consensus-round-history")
     positions_url = serializers.HyperlinkedIdentityField(view_name="api:consensus-round-positions")
+    objections_url = serializers.HyperlinkedIdentityField(
+        view_name="api:objection-list",
+        lookup_url_kwarg="id",
+        help_text="The round's objections, each followed to its resolution.",
+    )
     deliverable = DeliverableRefSerializer(read_only=True)
     meeting = MeetingRefSerializer(read_only=True, allow_null=True)
     opened_by = UserRefSerializer(read_only=True)
@@ -78,6 +84,7 @@ class ConsensusRoundSummarySerializer(ReadSerializer):
             "revision",
             "history_url",
             "positions_url",
+            "objections_url",
         ]
 
     @extend_schema_field(RevisionRefSerializer(allow_null=True))
@@ -113,6 +120,10 @@ class ConsensusRoundSerializer(ConsensusRoundSummarySerializer):
     may_close_now = serializers.SerializerMethodField()
     you_may_record_for = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
+    previous_objections_url = serializers.SerializerMethodField(
+        help_text="When the round decided before this one was objected: its objections, which "
+        "had to be answered before this round opened; null otherwise."
+    )
 
     class Meta(ConsensusRoundSummarySerializer.Meta):
         fields = [
@@ -125,6 +136,7 @@ class ConsensusRoundSerializer(ConsensusRoundSummarySerializer):
             "may_close_now",
             "you_may_record_for",
             "actions",
+            "previous_objections_url",
         ]
 
     def _facts(self, round):
@@ -166,6 +178,14 @@ class ConsensusRoundSerializer(ConsensusRoundSummarySerializer):
     )
     def get_actions(self, round) -> list[str]:
         return self.context["actions"]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_previous_objections_url(self, round) -> str | None:
+        previous = self.context["previous_objected"]
+        if previous is None:
+            return None
+        path = reverse("api:objection-list", kwargs={"id": previous.pk})
+        return self.context["request"].build_absolute_uri(path)
 
 
 class ConsensusRoundQuerySerializer(serializers.Serializer):

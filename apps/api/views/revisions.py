@@ -145,6 +145,38 @@ def naming_revision_state(state: str):
 WRITE_ERRORS = errors(400, 401, 403, 404, 409, 415, 429)
 
 
+class RevisionLookup:
+    """For the views under a revision's URL (its own, its comments'): the deliverable from
+    `id` and the revision from `number`, each a 404 that says where to look."""
+
+    kwargs: dict
+
+    def deliverable(self) -> Deliverable:
+        if not hasattr(self, "_deliverable"):
+            try:
+                self._deliverable = Deliverable.objects.select_related("lead_group").get(
+                    pk=self.kwargs["id"]
+                )
+            except Deliverable.DoesNotExist:
+                raise exceptions.NotFound(
+                    f"No deliverable with id {self.kwargs['id']!r}; the list is at "
+                    f"{reverse('api:deliverable-list')}."
+                ) from None
+        return self._deliverable
+
+    def revision(self) -> Revision:
+        deliverable = self.deliverable()
+        revision = selectors.revision_of(deliverable=deliverable, number=int(self.kwargs["number"]))
+        if revision is None:
+            listed = reverse("api:revision-list", kwargs={"id": deliverable.pk})
+            raise exceptions.NotFound(
+                f"'{deliverable}' has no revision {int(self.kwargs['number']):02d}; its "
+                f"revisions are listed at {listed}."
+            )
+        revision.deliverable = deliverable  # the services ask who leads it
+        return revision
+
+
 @extend_schema(tags=["revisions"])
 @extend_schema_view(
     list=extend_schema(
@@ -179,7 +211,7 @@ WRITE_ERRORS = errors(400, 401, 403, 404, 409, 415, 429)
         examples=[REVISION_EXAMPLE],
     ),
 )
-class RevisionViewSet(ApiView, viewsets.GenericViewSet):
+class RevisionViewSet(RevisionLookup, ApiView, viewsets.GenericViewSet):
     """A deliverable's text, as uploaded: numbered 00, 01, … and never overwritten or deleted.
     Each keeps its uploader, size, SHA-256 and content type (found in the bytes)."""
 
@@ -203,30 +235,8 @@ class RevisionViewSet(ApiView, viewsets.GenericViewSet):
             return [MoveThrottle()]
         return super().get_throttles()
 
-    def deliverable(self) -> Deliverable:
-        if not hasattr(self, "_deliverable"):
-            try:
-                self._deliverable = Deliverable.objects.select_related("lead_group").get(
-                    pk=self.kwargs["id"]
-                )
-            except Deliverable.DoesNotExist:
-                raise exceptions.NotFound(
-                    f"No deliverable with id {self.kwargs['id']!r}; the list is at "
-                    f"{reverse('api:deliverable-list')}."
-                ) from None
-        return self._deliverable
-
     def get_object(self) -> Revision:
-        deliverable = self.deliverable()
-        revision = selectors.revision_of(deliverable=deliverable, number=int(self.kwargs["number"]))
-        if revision is None:
-            listed = reverse("api:revision-list", kwargs={"id": deliverable.pk})
-            raise exceptions.NotFound(
-                f"'{deliverable}' has no revision {int(self.kwargs['number']):02d}; its "
-                f"revisions are listed at {listed}."
-            )
-        revision.deliverable = deliverable  # the services ask who leads it
-        return revision
+        return self.revision()
 
     def _rendered(self, revision: Revision, status_code: int = 200) -> Response:
         fresh = selectors.revision_of(deliverable=revision.deliverable, number=revision.number)

@@ -49,6 +49,7 @@ def round_response(request, round: ConsensusRound, status_code: int = 200) -> Re
         "facts": facts,
         "speaks_for": [agency.acronym for agency in abilities.speaks_for],
         "actions": list(abilities.actions),
+        "previous_objected": selectors.previous_objected_round(round=round),
     }
     return Response(ConsensusRoundSerializer(round, context=context).data, status=status_code)
 

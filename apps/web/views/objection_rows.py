@@ -2,11 +2,11 @@
 may send, and the resolution log of the previous objected round (rounds.py and objections.py
 both build the page with it)."""
 
-from django.db.models import Q
 from django.urls import reverse
 
 from apps.accounts import permissions
 from apps.documents.models import Revision
+from apps.plenary import objections
 from apps.plenary.models import ConsensusRound, Objection
 
 from ..forms.objections import ObjectionAnswerForm
@@ -61,14 +61,7 @@ def objection_rows(round: ConsensusRound, user, bound: ObjectionAnswerForm | Non
 def previous_objected_round(round: ConsensusRound) -> dict:
     """The round decided before this one, when it was objected, with its items: the log of how
     its objections were answered before this round opened."""
-    before = (
-        ConsensusRound.objects.filter(
-            deliverable=round.deliverable_id, state=ConsensusRound.State.CLOSED
-        )
-        .filter(Q(opened_at__lt=round.opened_at) | Q(opened_at=round.opened_at, pk__lt=round.pk))
-        .order_by("-closed_at", "-pk")
-        .first()
-    )
-    if before is None or before.outcome != ConsensusRound.Outcome.OBJECTED:
+    before = objections.previous_objected_round(round)
+    if before is None:
         return {"objected_round": None, "resolution_log": []}
     return {"objected_round": before, "resolution_log": list(ITEMS_SHOWN.filter(round=before))}
