@@ -22,7 +22,7 @@ $(VENV)/.dev: requirements-dev.lock | $(BIN)/python
 ## demo: install, migrate the embedded SQLite database, load the record and demo accounts, serve
 demo: $(VENV)/.runtime
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --verbosity 0
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo --sample-round
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py draft_annual_report 2025
 	@echo "Serving http://$(HOST):$(PORT)/ (admin at /admin/). Ctrl-C to stop."
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -1,6 +1,8 @@
 """Sample texts for the demo: two record products get generated revisions (marked as samples)
-with a visible change between them, and one of them a consensus round on its latest, so a
-newcomer's first `make demo` shows revisions, a diff and a round on a revision. Idempotent."""
+with a visible change between them and, when asked (`seed_demo --sample-round`, as `make demo`
+does), one of them is walked to a consensus round on its latest, so a newcomer's first
+`make demo` shows revisions, a diff and a round on a revision. The walk changes that product's
+state, so it is left out unless asked for. Idempotent."""
 
 import io
 
@@ -45,7 +47,7 @@ def _sample_docx(title: str, *, edited: bool) -> bytes:
     return buffer.getvalue()
 
 
-def demo_revisions_ensure() -> list[Revision]:
+def demo_revisions_ensure(*, sample_round: bool = False) -> list[Revision]:
     """The sample revisions (made once; later runs find them and add nothing)."""
     users = get_user_model().objects
     made: list[Revision] = []
@@ -71,7 +73,7 @@ def demo_revisions_ensure() -> list[Revision]:
                     is_sample=True,
                 )
             )
-        if walk and deliverable.state == "drafting":
+        if walk and sample_round and deliverable.state == "drafting":
             for target in ("wg_review", "submitted"):
                 deliverable = deliverable_transition(
                     deliverable=deliverable, actor=cochair, to=target, reason=WALK_REASON

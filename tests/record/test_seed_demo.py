@@ -47,7 +47,7 @@ def test_seed_demo_shows_sample_revisions_a_diff_and_a_round_on_a_revision(
     from apps.plenary.models import ConsensusRound
 
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo")
+        call_command("seed_demo", "--sample-round")
     assert "Sample revisions (generated texts) on:" in capsys.readouterr().out
     lss = Deliverable.objects.get(title="Lunar Surface Systems (LSS) Gap Report")
     zero, one = Revision.objects.filter(deliverable=lss).order_by("number")
@@ -64,7 +64,7 @@ def test_seed_demo_shows_sample_revisions_a_diff_and_a_round_on_a_revision(
     sccp = Deliverable.objects.get(title__startswith="Science Coordination and Collaboration")
     assert Revision.objects.filter(deliverable=sccp, is_sample=True).count() == 2
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo")
+        call_command("seed_demo", "--sample-round")
     assert Revision.objects.count() == 4 and ConsensusRound.objects.count() == 1
 
 
@@ -89,3 +89,12 @@ def test_seed_demo_twice_changes_nothing_and_keeps_edits(capsys, monkeypatch):
     assert ger.status_note == "Survey of readers under way"
     assert counts == (Agency.objects.count(), Deliverable.objects.count(), User.objects.count(),
                       CoChairAppointment.objects.count(), Deliverable.history.count())  # fmt: skip
+
+
+def test_without_the_sample_round_the_records_states_are_kept(capsys):
+    from apps.documents.models import Revision
+
+    call_command("seed_demo")
+    lss = Deliverable.objects.get(title="Lunar Surface Systems (LSS) Gap Report")
+    assert lss.state == "drafting"  # as the record has it
+    assert Revision.objects.filter(deliverable=lss, is_sample=True).count() == 2

@@ -122,6 +122,7 @@ def read_world(users: dict) -> dict:
     return {
         "planned": deliverable("planned"),
         "submitted": deliverable("submitted"),
+        "in_consensus": round.deliverable,
         "round": round,
         "expired_round": round_(today - datetime.timedelta(days=1)),
         "position": factories.PositionFactory(
@@ -140,6 +141,15 @@ def read_world(users: dict) -> dict:
         "meeting": first(PlenaryMeeting) or factories.PlenaryMeetingFactory(),
         "draft": factories.done_report_draft(requested_by=users["secretariat"]),
         "narrative": first(ReportNarrative) or factories.ReportNarrativeFactory(),
+        "revision": factories.RevisionFactory(
+            deliverable=deliverable("submitted"), uploaded_by=users["secretariat"]
+        ),
+        "comment": factories.CommentFactory(author=users["delegate-nasa"]),
+        "objection": factories.ObjectionFactory(
+            position__round=round,
+            position__agency=nasa,
+            position__recorded_by=users["delegate-nasa"],
+        ),
         "user": users["reader"],
         "role_group": Group.objects.get(name="Secretariat"),
         "api_token": api_token_create(actor=users["reader"], name="walk", scope="read").token,
@@ -155,9 +165,13 @@ def read_world(users: dict) -> dict:
 def routes(world: dict) -> list[Route]:
     """Every declared GET route, with what the reader and the secretariat may see there."""
     found = []
-    for name, rule in {**WEB, **API}.items():
+    rules = {**WEB, **API}
+    # A rule's query sets up the state its read needs (e.g. an extracted text): built last, so
+    # no other rule's set-up (a failed extraction, for the retry route) undoes it.
+    for name, rule in sorted(rules.items(), key=lambda item: item[1].query is not None):
         try:
             url = reverse(name, kwargs=rule.kwargs(world) if rule.kwargs else None)
+            url += rule.query(world) if rule.query else ""
         except KeyError as missing:
             pytest.fail(f"{name} needs a {missing} object: add it to read_world()")
         expected = {role: expected_read(rule, role) for role in ("reader", "secretariat")}

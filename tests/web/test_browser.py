@@ -121,7 +121,13 @@ def test_a_product_from_draft_to_publication(browser, forum):
     cochair.goto(f"{forum}/")
     assert "Chapter 4 omits ESA" in cochair.content()
 
-    # After revision a second round closes with consensus.
+    # ESA withdraws its objection once chapter 4 is revised; a second round closes with consensus.
+    delegate.goto(round_url)
+    delegate.locator("details.move summary", has_text="Withdraw ESA's objection").click()
+    delegate.locator("details.move[open] form").get_by_role(
+        "button", name="Withdraw the objection"
+    ).click()
+    assert "withdrawn" in delegate.content()
     cochair.goto(url)
     make_move(cochair, "Send to WG review", "Chapter 4 revised with ESA")
     make_move(cochair, "Submit to the plenary", "Revised after the objection")

@@ -16,6 +16,14 @@ class Command(BaseCommand):
         "The password is $DEMO_PASSWORD, or the demo-only default 'isecg-demo'."
     )
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--sample-round",
+            action="store_true",
+            help="Also walk the LSS Gap Report to a consensus round on its sample revision 01 "
+            "(changes that product's state from the record's).",
+        )
+
     def handle(self, *args, **options) -> None:
         call_command("load_record", stdout=self.stdout)
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
@@ -27,7 +35,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {account.username:<14} {account.role}")
         shown = "$DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else DEFAULT_DEMO_PASSWORD
         self.stdout.write(f"Password for each: {shown}")
-        samples = demo_revisions_ensure()
+        samples = demo_revisions_ensure(sample_round=options["sample_round"])
         if samples:
             titles = sorted({str(revision.deliverable) for revision in samples})
             self.stdout.write(f"Sample revisions (generated texts) on: {'; '.join(titles)}")
