@@ -287,8 +287,9 @@ def test_a_product_through_its_revisions_to_the_published_text(browser, forum):
     lss.refresh_from_db()
     assert lss.state == "published"
     shot(secretariat, "deliverable-revisions")
+    approved = secretariat.locator("dd", has_text="revision 03")  # the Approved text fact
     with secretariat.expect_download() as download_info:
-        secretariat.get_by_role("link", name="Download 03").click()
+        approved.get_by_role("link", name="Download 03").click()
     downloaded = Path(download_info.value.path()).read_bytes()
     three = Revision.objects.get(deliverable=lss, number=3)
     assert hashlib.sha256(downloaded).hexdigest() == three.sha256 == second_round.revision_sha256
