@@ -7,4 +7,5 @@ class PlenaryConfig(AppConfig):
     verbose_name = "Plenary"
 
     def ready(self) -> None:
-        from . import services  # noqa: F401 -- registers the withdraw move's round effect
+        # The withdraw move's round effect, and the reminder mail's sent hook, registered.
+        from . import reminders, services  # noqa: F401

@@ -1,6 +1,7 @@
 from celery import shared_task
 
-from .services import consensus_rounds_close_expired, consensus_rounds_send_reminders
+from .reminders import consensus_rounds_send_reminders
+from .services import consensus_rounds_close_expired
 
 
 @shared_task

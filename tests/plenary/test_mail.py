@@ -5,10 +5,10 @@ import datetime
 import pytest
 
 from apps.deliverables.services import deliverable_transition
+from apps.plenary.reminders import consensus_rounds_send_reminders
 from apps.plenary.services import (
     consensus_round_open,
     consensus_rounds_close_expired,
-    consensus_rounds_send_reminders,
     position_record,
 )
 

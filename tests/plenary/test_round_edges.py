@@ -9,15 +9,14 @@ from django.utils import timezone
 from apps.core.errors import ApplicationError
 from apps.core.models import OutboxMail
 from apps.plenary.models import ConsensusRound
+from apps.plenary.reminders import _remind, consensus_rounds_send_reminders
 from apps.plenary.services import (
     _close_expired,
-    _remind,
     consensus_round_cancel,
     consensus_round_close,
     consensus_round_extend,
     consensus_round_open,
     consensus_rounds_close_expired,
-    consensus_rounds_send_reminders,
     position_record,
 )
 

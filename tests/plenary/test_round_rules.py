@@ -8,13 +8,13 @@ import pytest
 from apps.core.errors import ApplicationError
 from apps.deliverables.services import deliverable_transition
 from apps.plenary.models import ConsensusRound
+from apps.plenary.reminders import consensus_rounds_send_reminders
 from apps.plenary.services import (
     consensus_round_cancel,
     consensus_round_close,
     consensus_round_extend,
     consensus_round_open,
     consensus_rounds_close_expired,
-    consensus_rounds_send_reminders,
     position_record,
 )
 

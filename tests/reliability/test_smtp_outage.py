@@ -22,11 +22,11 @@ from apps.core.outbox import MAIL_SENT_HOOKS, outbox_send_waiting
 from apps.deliverables.models import Deliverable
 from apps.groups.models import WorkingGroup
 from apps.plenary.models import ConsensusRound
+from apps.plenary.reminders import consensus_rounds_send_reminders
 from apps.plenary.services import (
     consensus_round_extend,
     consensus_round_open,
     consensus_rounds_close_expired,
-    consensus_rounds_send_reminders,
 )
 from tests import factories
 from tests.plenary.test_round_rules import DAY_AFTER, OPENED, open_round

@@ -21,7 +21,8 @@ from ..serializers.comments import CommentRequestSerializer, CommentSerializer
 from ..throttling import MoveThrottle
 from .base import ApiView, parsed_body
 from .deliverables import naming_moves
-from .revisions import DELIVERABLE_ID, NUMBER, RevisionLookup
+from .revision_docs import DELIVERABLE_ID, NUMBER
+from .revisions import RevisionLookup
 
 COMMENT_ID = OpenApiParameter(
     "comment_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The comment's id."
