@@ -13,6 +13,7 @@ how a DRF Hyperlink in a Location header once broke `make demo`.
 """
 
 import datetime
+import hashlib
 import html
 import re
 import sys
@@ -170,7 +171,12 @@ class Client:
         return found[0]
 
     def submit(
-        self, path: str, action: str, values: dict[str, str] | None = None, button=None
+        self,
+        path: str,
+        action: str,
+        values: dict[str, str] | None = None,
+        button=None,
+        files: dict[str, tuple[str, bytes]] | None = None,
     ) -> requests.Response:
         """Fill in the form of the page at `path` (only fields it has) and send it as a browser
         does: the page's CSRF token, the session cookie, Origin and Referer."""
@@ -184,7 +190,7 @@ class Client:
             assert button in form.buttons, f"no button {button} in {form.buttons}"
             data[button[0]] = button[1]
         headers = {"Origin": self.base, "Referer": self.base + path}
-        return self.request("POST", action, data=data, headers=headers)
+        return self.request("POST", action, data=data, files=files, headers=headers)
 
     def sign_in(self, username: str) -> "Client":
         login = reverse("login")
@@ -346,6 +352,7 @@ def test_every_write_through_a_real_server(server: Server):
     rounds_through_the_api(world, secretariat, deliverable["id"])
     outlook(world, cochair, twg["id"])
     admin_edit(world, secretariat, drafting["results"][1])
+    revisions(world, cochair, drafting["results"][1]["id"])
     report_drafts(world, secretariat)
     token_page(world)
     sign_out(world, cochair)
@@ -504,6 +511,39 @@ def admin_edit(world: World, secretariat: Client, deliverable: dict) -> None:
     assert (after["status_note"], after["version"]) == (note, deliverable["version"] + 1)
     history = world.stored(f"/api/v1/deliverables/{pk}/history/")["results"][0]
     assert history["reason"] == "Edited in the admin: minutes of the plenary"
+
+
+def revisions(world: World, cochair: Client, pk: int) -> None:
+    """The co-chair uploads two revisions on the deliverable's page (a multipart form) and marks
+    the first superseded; a script uploads a third through the API (multipart, with a token)."""
+    from tests.documents.samples import docx_bytes
+
+    page = reverse("web:deliverable", args=[pk])
+    upload = reverse("web:revision-upload", args=[pk])
+    first = world.stored(f"/api/v1/deliverables/{pk}/revisions/")["count"]  # the demo's samples
+    for number, text in enumerate(["First full draft", "Chapter 4 added"], start=first):
+        content = docx_bytes("LSS gap report", text)
+        response = cochair.submit(
+            page, upload, {"note": text}, files={"file": ("LSS.docx", content)}
+        )
+        redirected(cochair, response, page, f"upload revision {number:02d}")
+        stored = world.stored(f"/api/v1/deliverables/{pk}/revisions/{number}/")
+        assert stored["sha256"] == hashlib.sha256(content).hexdigest(), stored
+    status = reverse("web:revision-status", args=[pk, first])
+    response = cochair.submit(page, status, {"status": "superseded", "reason": "Replaced"})
+    redirected(cochair, response, page, f"mark revision {first:02d} superseded")
+    assert world.stored(f"/api/v1/deliverables/{pk}/revisions/{first}/")["status"] == "superseded"
+    script = world.script(world.token_for("cochair-twg"))
+    content = docx_bytes("LSS gap report", "Annex B")
+    response = script.request(
+        "POST", f"/api/v1/deliverables/{pk}/revisions/", data={"note": "Annex B"},
+        files={"file": ("LSS.docx", content)},
+    )  # fmt: skip
+    assert response.status_code == 201, response.text
+    assert response.json()["label"] == f"{first + 2:02d}"
+    assert world.stored(urlsplit(response.headers["Location"]).path)["sha256"] == (
+        hashlib.sha256(content).hexdigest()
+    )
 
 
 def report_drafts(world: World, secretariat: Client) -> None:
