@@ -55,7 +55,8 @@ for n in range({deliverables}):
     made.append(d.pk)
 voted = Deliverable(title="Load test round", kind="white_paper", lead_group=twg, state="submitted")
 voted.save()
-rnd = consensus_round_open(deliverable=voted, actor=secretariat, channel="written_procedure",
+rnd = consensus_round_open(unreachable_acknowledged=True, deliverable=voted, actor=secretariat,
+                           channel="written_procedure",
                            deadline=datetime.date.today() + datetime.timedelta(days=30))
 tokens = {{u: api_token_create(actor=User.objects.get(username=u), name="load test",
                                 scope="read_write").secret

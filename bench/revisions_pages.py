@@ -134,7 +134,9 @@ def setup(folder: Path) -> dict:
         target = new_deliverable(f"Bench: round page, {variant}", "submitted")
         revision = upload(target, folder / "round.docx", note="The text put to the agencies.")
         revision = revision_text_run(revision_id=revision.pk)
-        round = consensus_round_open(deliverable=target, actor=secretariat, channel="plenary")
+        round = consensus_round_open(
+            unreachable_acknowledged=True, deliverable=target, actor=secretariat, channel="plenary"
+        )
         if answering:
             quotes = text_paragraphs(revision.text)[1:]
             posted = []

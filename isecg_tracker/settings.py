@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "apps.deliverables",
     "apps.plenary",
     "apps.documents",
+    "apps.meetings",
     "apps.accounts",
     "apps.reports",
     "apps.record",
@@ -387,6 +388,9 @@ REPORT_DRAFT_SWEEP_MINUTES = 5
 REPORT_DRAFT_STALE_SECONDS = env_int("REPORT_DRAFT_STALE_SECONDS", default=600)
 REPORT_DRAFT_GIVE_UP_SECONDS = env_int("REPORT_DRAFT_GIVE_UP_SECONDS", default=24 * 3600)
 REPORT_DRAFT_MAX_ATTEMPTS = 5
+# Days before a round's deadline the agencies that have not answered are reminded.
+ROUND_REMINDER_DAYS = env_int("ROUND_REMINDER_DAYS", default=3)
+
 CELERY_BEAT_SCHEDULE = {
     # Outgoing mail due for a first or another attempt (a failed send, or a broker outage).
     "send-waiting-mail": {

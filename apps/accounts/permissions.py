@@ -63,7 +63,8 @@ def cochaired_group_ids(user: AnyUser, day: datetime.date | None = None) -> set[
 
 
 def delegate_agency_ids(user: AnyUser, day: datetime.date | None = None) -> set[int]:
-    """The agencies whose delegation this user heads on `day` (today by default)."""
+    """The agencies this user may state positions for on `day` (today by default): as head of
+    delegation or as an alternate."""
     if not is_reader(user):
         return set()
     from apps.agencies.models import DelegateAppointment

@@ -15,6 +15,10 @@ DEMO_SOURCE = "demo account (not part of the ISECG record)"
 DEMO_APPOINTMENTS_START = datetime.date(2025, 1, 1)
 
 
+def demo_email(username: str) -> str:
+    return f"{username}@demo.example.org"
+
+
 @dataclass(frozen=True)
 class DemoAccount:
     username: str
@@ -47,6 +51,8 @@ def demo_accounts_ensure(*, password: str) -> tuple[DemoAccount, ...]:
         for account in DEMO_ACCOUNTS:
             user, _ = User.objects.get_or_create(username=account.username)
             user.set_password(password)
+            # An address, so the demo's mails (printed to the console) reach someone.
+            user.email = user.email or demo_email(account.username)
             # Only the secretariat administers the record in the admin until roles are enforced
             # there: the others sign in to read.
             user.is_staff = user.is_superuser = account.username == "secretariat"

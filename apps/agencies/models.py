@@ -71,8 +71,14 @@ class AgencyName(SourcedModel):
 
 
 class DelegateAppointment(Appointment):
-    """A person is their agency's head of delegation over [starts_on, ends_on)."""
+    """A person states their agency's positions over [starts_on, ends_on): as its head of
+    delegation, or as an alternate."""
 
+    class Role(models.TextChoices):
+        HEAD = "head", "head of delegation"
+        ALTERNATE = "alternate", "alternate"
+
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.HEAD)
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegate_appointments"
     )
@@ -86,4 +92,4 @@ class DelegateAppointment(Appointment):
         ordering = ["agency", "-starts_on"]
 
     def __str__(self) -> str:
-        return f"{self.person}, delegate of {self.agency.acronym}"
+        return f"{self.person}, {self.get_role_display()} of {self.agency.acronym}"

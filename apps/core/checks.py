@@ -8,7 +8,15 @@ from django.core import checks
 # its tokens; accounts, record and web none): core.E002 says so when one starts to, so the
 # rule cannot silently miss it. Labels, not imports: core names the apps it checks but
 # depends on none of them.
-BUSINESS_APPS = ("agencies", "groups", "deliverables", "plenary", "documents", "reports")
+BUSINESS_APPS = (
+    "agencies",
+    "groups",
+    "deliverables",
+    "plenary",
+    "documents",
+    "meetings",
+    "reports",
+)
 # Not business records but a queue: each row is its own log (attempts, last error, times).
 QUEUE_MODELS = ("core.OutboxMail",)
 # Credentials, not business records: never deleted, revoked with who, when and why on the row.

@@ -148,8 +148,10 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 def _record_failure(mail: OutboxMail, exc: Exception, *, now: datetime.datetime) -> str:
     error = _describe(exc)[:ERROR_LIMIT]
     waited = now - mail.waiting_since
-    give_up = mail.attempts >= settings.MAIL_MAX_ATTEMPTS or waited >= datetime.timedelta(
-        seconds=settings.MAIL_GIVE_UP_SECONDS
+    give_up = (
+        _permanent(exc)
+        or mail.attempts >= settings.MAIL_MAX_ATTEMPTS
+        or waited >= datetime.timedelta(seconds=settings.MAIL_GIVE_UP_SECONDS)
     )
     fields = {"last_error": error, "claimed_at": None}
     if give_up:
@@ -164,8 +166,22 @@ def _record_failure(mail: OutboxMail, exc: Exception, *, now: datetime.datetime)
     return UNREACHABLE if isinstance(exc, SERVER_UNREACHABLE) else RETRY
 
 
+def _permanent(exc: Exception) -> bool:
+    """The server refused the mail for good (a 5xx reply: no such mailbox, rejected): trying
+    again would bounce again, so it is failed at once and its sender can tell who was not told."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return bool(exc.recipients) and all(
+            code >= 500 for code, _ in exc.recipients.values()
+        )
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
+
+
 def _describe(exc: Exception) -> str:
     """'SMTPDataError: 451 4.3.0 Mailbox busy', not the tuple smtplib keeps."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
+        address, (code, reply) = sorted(exc.recipients.items())[0]
+        text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+        return f"{exc.__class__.__name__}: {code} {text} ({address})"
     if isinstance(exc, smtplib.SMTPResponseException):
         reply = exc.smtp_error
         text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)

@@ -31,13 +31,16 @@ def _is_lock_conflict(exc: BaseException) -> bool:
 def atomic_retrying(function: Callable[P, R]) -> Callable[P, R]:
     """Run `function` in a transaction; on a deadlock, once more; then refuse with TRY_AGAIN.
 
-    Inside an outer transaction there is nothing to retry alone: the error goes to the caller.
+    Inside an outer transaction there is nothing to retry alone: the error goes to the caller,
+    and a savepoint takes back what `function` wrote before it refused, so a caller that goes
+    on after the refusal (the admin, a test) keeps none of it.
     """
 
     @functools.wraps(function)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         if connection.in_atomic_block:
-            return function(*args, **kwargs)
+            with transaction.atomic():
+                return function(*args, **kwargs)
         for attempt in (1, 2):
             try:
                 with transaction.atomic():

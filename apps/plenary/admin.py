@@ -11,6 +11,18 @@ class PlenaryMeetingAdmin(RecordAdmin):
     list_filter = ["kind"]
     search_fields = ["title", "place", "minutes"]
     list_select_related = ["host_agency"]
+    # A scheduled meeting's hours, minutes and their approval change on the meeting page and
+    # in the API only, through the services that check them (apps/meetings/services.py).
+    readonly_fields = [
+        "starts_at",
+        "ends_at",
+        "time_zone",
+        "call_link",
+        "chair",
+        "is_sample",
+        "minutes",
+        "minutes_approved_in",
+    ]
 
 
 @admin.register(ConsensusRound)

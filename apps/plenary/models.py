@@ -28,6 +28,31 @@ class PlenaryMeeting(SourcedModel):
         related_name="hosted_meetings",
     )
     minutes = models.TextField(blank=True)
+    # A meeting the secretariat schedules has its hours; the record's meetings have only a day.
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    time_zone = models.CharField(
+        max_length=64, default="UTC", help_text="Where it is held, e.g. Europe/Paris (IANA name)."
+    )
+    call_link = models.URLField(blank=True, help_text="The teleconference's address, if any.")
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chaired_meetings",
+    )
+    is_sample = models.BooleanField(
+        default=False, help_text="A sample meeting of the demo, not a meeting ISECG holds."
+    )
+    minutes_approved_in = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_minutes_of",
+        help_text="The later meeting that approved these minutes.",
+    )
 
     history = HistoricalRecords()
 
@@ -39,10 +64,20 @@ class PlenaryMeeting(SourcedModel):
                 name="meeting_ends_on_or_after_it_starts",
                 violation_error_message="A meeting cannot end before it starts.",
             ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="meeting_ends_after_it_starts",
+                violation_error_message="A meeting must end after it starts.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} ({describe_date(self.starts_on, self.starts_precision)})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("web:meeting", args=[self.pk])
 
 
 class ConsensusRound(models.Model):
@@ -180,6 +215,14 @@ class Position(models.Model):
         related_name="+",
         help_text="The revision the round was on when this position was given.",
     )
+    meeting = models.ForeignKey(
+        PlenaryMeeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stated_positions",
+        help_text="The meeting where the agency stated it (recorded by the secretariat).",
+    )
 
     history = HistoricalRecords()
 
@@ -245,3 +288,48 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} objection in round #{self.round_id} ({self.status})"
+
+
+class AgencyNotice(models.Model):
+    """How an agency was told of a round: a mail to its delegation (delivered once the outbox
+    row is sent), or another channel the secretariat recorded. Silence counts as no objection
+    only for an agency that was told."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", "round opened"
+        REMINDER = "reminder", "deadline reminder"
+        TEXT_CHANGED = "text_changed", "new revision"
+        OTHER_CHANNEL = "other_channel", "told another way (recorded by the secretariat)"
+
+    round = models.ForeignKey(ConsensusRound, on_delete=models.PROTECT, related_name="notices")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=15, choices=Kind.choices)
+    mail = models.ForeignKey(
+        "core.OutboxMail",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Blank when the agency had nobody to write to, or was told another way.",
+    )
+    note = models.TextField(blank=True, help_text="How and when, for another channel.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "agency", "created_at", "id"]
+        indexes = [models.Index(fields=["round", "agency"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="other_channel") | ~Q(note=""),
+                name="other_channel_notice_says_how",
+                violation_error_message="Say how and when the agency was told.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} told of round #{self.round_id}: {self.get_kind_display()}"

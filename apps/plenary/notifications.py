@@ -1,10 +1,11 @@
-"""Mails about consensus rounds: to the eligible delegates when a round opens and near its end."""
+"""Mails about consensus rounds: to each eligible agency's people when a round opens, when its
+text changes, and to the agencies still silent near its end. Each is one logged notice per
+agency (notices.py), so the round page can say who was really told."""
 
 from django.conf import settings
 
-from apps.accounts.selectors import delegate_emails
-from apps.core.mail import mail_after_commit
-from apps.core.models import OutboxMail
+from .models import AgencyNotice
+from .notices import agencies_tell
 
 # The key of a round's reminder mail names the deadline it is for: a new deadline earns a new
 # reminder, and the round is marked reminded once that mail went out.
@@ -51,8 +52,11 @@ def _text_lines(round) -> str:
 
 def round_opened(*, round, eligible_ids: set[int]) -> None:
     deliverable = round.deliverable
-    mail_after_commit(
-        to=delegate_emails(agency_ids=eligible_ids),
+    agencies_tell(
+        round=round,
+        kind=AgencyNotice.Kind.OPENED,
+        agency_ids=eligible_ids,
+        now=round.opened_at,  # the time, and the day whose reachability, the opening checked
         subject=f"Consensus round opened on {deliverable}",
         body=(
             f"The secretariat opened a consensus round on '{deliverable}' "
@@ -68,21 +72,30 @@ def round_opened(*, round, eligible_ids: set[int]) -> None:
     )
 
 
+def _time_left(days_left: int) -> str:
+    if days_left <= 0:
+        return "Last day"
+    return f"{days_left} day{'' if days_left == 1 else 's'} left"
+
+
 def round_deadline_near(
-    *, round, agency_ids: set[int], answered_ids: set[int]
-) -> OutboxMail | None:
-    """The reminder's outbox row (None when no delegate has an address)."""
+    *, round, agency_ids: set[int], answered_ids: set[int], days_left: int, now=None
+) -> list[AgencyNotice]:
+    """The reminder, to the agencies that have not answered only: one notice each."""
     silent = agency_ids - answered_ids
-    return mail_after_commit(
-        to=delegate_emails(agency_ids=agency_ids),
+    return agencies_tell(
+        round=round,
+        kind=AgencyNotice.Kind.REMINDER,
+        agency_ids=silent,
         key=reminder_mail_key(round),
-        subject=f"Three days left: consensus round on {round.deliverable}",
+        now=now,
+        subject=f"{_time_left(days_left)}: consensus round on {round.deliverable}",
         body=(
             f"The consensus round on '{round.deliverable}' closes at the end of "
-            f"{round.deadline:%d %B %Y} (UTC). {len(silent)} of {len(agency_ids)} eligible "
-            "agencies have not yet recorded a position.\n\n"
+            f"{round.deadline:%d %B %Y} (UTC). Your agency has not yet recorded a position "
+            f"({len(silent)} of {len(agency_ids)} eligible agencies have not).\n\n"
             f"{_text_lines(round)}\n"
-            "Next: record or confirm your agency's position. Silence counts as no objection.\n"
+            "Next: record your agency's position. Silence counts as no objection.\n"
             f"{_round_url(round)}"
         ),
     )
@@ -113,8 +126,10 @@ def round_text_changed(*, round, revision, kind: str, reason: str) -> None:
             "given on the earlier revision; your agency may change its position, or object, "
             "until the deadline."
         )
-    mail_after_commit(
-        to=delegate_emails(agency_ids=set(round.eligible_agencies.values_list("pk", flat=True))),
+    agencies_tell(
+        round=round,
+        kind=AgencyNotice.Kind.TEXT_CHANGED,
+        agency_ids=set(round.eligible_agencies.values_list("pk", flat=True)),
         subject=subject,
         body=(
             f"A new revision of '{deliverable}' was uploaded while its consensus round was open.\n"

@@ -1,28 +1,36 @@
-"""Deadline reminders: three days before a round's deadline the eligible delegates are told,
-once per deadline, and the round is marked reminded once that mail went out (the outbox's
-sent hook, or the next run for a mail whose recording failed)."""
+"""Deadline reminders: ROUND_REMINDER_DAYS before a round's deadline the agencies that have not
+answered are told, once per deadline, and the round is marked reminded once one of those mails
+went out (the outbox's sent hook, or the next run for a mail whose recording failed)."""
 
 import datetime
 
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
-from apps.core.outbox import mail_sent_hook, mail_with_key, mails_sent_with_keys
+from apps.core.models import OutboxMail
+from apps.core.outbox import mail_sent_hook
 from apps.core.transactions import atomic_retrying
 
 from . import notifications
 from .models import ConsensusRound
+from .notices import agency_addresses
 from .services import _lock_round, _save_round
 
 
 def consensus_rounds_send_reminders(*, now: datetime.datetime | None = None) -> int:
-    """Remind the eligible delegates three days before a round's deadline, once per deadline;
-    the round is marked reminded once the mail went out. Returns the reminders written. Who:
-    the beat job."""
+    """Remind the agencies that have not answered, ROUND_REMINDER_DAYS before a round's
+    deadline (or later, should a run have been missed), once per deadline; the round is marked
+    reminded once a mail went out. Returns the rounds reminded. Who: the beat job."""
     now = now or timezone.now()
     _record_sent_reminders()
-    due = timezone.localdate(now) + datetime.timedelta(days=3)
+    today = timezone.localdate(now)
+    due = today + datetime.timedelta(days=settings.ROUND_REMINDER_DAYS)
     pending = ConsensusRound.objects.filter(
-        state=ConsensusRound.State.OPEN, deadline=due, reminder_sent_at__isnull=True
+        state=ConsensusRound.State.OPEN,
+        deadline__lte=due,
+        deadline__gte=today,
+        reminder_sent_at__isnull=True,
     ).values_list("pk", flat=True)
     return sum(_remind(ConsensusRound(pk=pk), now=now) for pk in list(pending))
 
@@ -32,14 +40,24 @@ def _remind(round: ConsensusRound, *, now: datetime.datetime) -> int:
     locked = _lock_round(round)
     if locked.state != ConsensusRound.State.OPEN or locked.reminder_sent_at:
         return 0
-    if mail_with_key(notifications.reminder_mail_key(locked)) is not None:
-        return 0  # written already: the round is marked once it goes out
+    prefix = notifications.reminder_mail_key(locked)
+    if OutboxMail.objects.filter(key__startswith=f"{prefix}:").exists():
+        return 0  # written already: the round is marked once one goes out
+    today = timezone.localdate(now)
     eligible = set(locked.eligible_agencies.values_list("pk", flat=True))
     answered = set(locked.positions.values_list("agency_id", flat=True))
-    mail = notifications.round_deadline_near(
-        round=locked, agency_ids=eligible, answered_ids=answered
+    if not agency_addresses(eligible - answered, today):
+        # Nobody silent can be written to: no mail, and no "no address" notices written
+        # again on every run (the run after a delegate is added reminds).
+        return 0
+    notices = notifications.round_deadline_near(
+        round=locked,
+        agency_ids=eligible,
+        answered_ids=answered,
+        days_left=(locked.deadline - today).days,
+        now=now,
     )
-    return 0 if mail is None else 1
+    return 1 if any(notice.mail_id for notice in notices) else 0
 
 
 @mail_sent_hook(notifications.REMINDER_MAIL)
@@ -50,7 +68,7 @@ def consensus_round_reminder_sent(*, key: str, sent_at: datetime.datetime) -> in
     recording failed)."""
     round_id = int(key.split(":")[1])
     locked = _lock_round(ConsensusRound(pk=round_id))
-    if locked.reminder_sent_at or notifications.reminder_mail_key(locked) != key:
+    if locked.reminder_sent_at or not key.startswith(notifications.reminder_mail_key(locked)):
         return 0  # recorded already, or for a deadline since extended
     locked.reminder_sent_at = sent_at
     _save_round(locked, actor=None, reason="Deadline reminder sent to the delegates.")
@@ -61,9 +79,18 @@ def _record_sent_reminders() -> None:
     unmarked = ConsensusRound.objects.filter(
         state=ConsensusRound.State.OPEN, reminder_sent_at__isnull=True
     ).values_list("pk", "deadline")
-    keys = {
+    prefixes = [
         notifications.reminder_mail_key(ConsensusRound(pk=pk, deadline=deadline))
         for pk, deadline in unmarked
-    }
-    for key, sent_at in mails_sent_with_keys(keys).items():
+    ]
+    if not prefixes:
+        return
+    any_prefix = Q()
+    for prefix in prefixes:
+        any_prefix |= Q(key__startswith=f"{prefix}:")
+    # The first one sent first: the round is marked reminded when a reminder first went out.
+    sent = OutboxMail.objects.filter(any_prefix, state=OutboxMail.State.SENT).order_by(
+        "sent_at", "pk"
+    )
+    for key, sent_at in sent.values_list("key", "sent_at"):
         consensus_round_reminder_sent(key=key, sent_at=sent_at)

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import ConsensusRound, Position
+from .notices import told_agency_ids
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class RoundFacts:
     objections: tuple[Position, ...] = ()
     deadline_passed: bool = False
     days_left: int = 0
+    # Of the agencies not answered: told (their silence counts as no objection) or not.
+    silence_counts: tuple = ()
+    silence_not_counted: tuple = ()
 
     @property
     def tally_rows(self) -> list[tuple[str, int]]:
@@ -66,11 +70,15 @@ def round_facts(*, round: ConsensusRound, today: datetime.date | None = None) ->
     for row in rows:
         if row.latest:
             tally[row.latest.position] += 1
+    not_answered = tuple(row.agency for row in rows if row.latest is None)
+    told = told_agency_ids(round) if not_answered else set()
     return RoundFacts(
         round=round,
         rows=rows,
         tally=tally,
-        not_answered=tuple(row.agency for row in rows if row.latest is None),
+        not_answered=not_answered,
+        silence_counts=tuple(agency for agency in not_answered if agency.pk in told),
+        silence_not_counted=tuple(agency for agency in not_answered if agency.pk not in told),
         objections=tuple(
             row.latest for row in rows if row.latest and row.latest.position == "object"
         ),

@@ -10,6 +10,7 @@ Every write locks the round's deliverable before the round (deliverables/locks.p
 
 import datetime
 import logging
+from collections.abc import Iterable
 
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from apps.documents.selectors import revision_for_round
 
 from . import notifications
 from .models import ConsensusRound, PlenaryMeeting, Position
+from .notices import unreachable_agencies
 from .objections import objection_follow, require_objections_answered
 from .selectors import round_facts
 
@@ -111,9 +113,12 @@ def consensus_round_open(
     reason: str = "Submitted for plenary consensus",
     now: datetime.datetime | None = None,
     revision: Revision | None = None,
+    unreachable_acknowledged: bool | Iterable[str] = False,
 ) -> ConsensusRound:
     """Open a round on a submitted deliverable, on `revision` (default: its latest current
-    one), whose id and SHA-256 the round keeps. Who: the secretariat."""
+    one), whose id and SHA-256 the round keeps. Eligible agencies the tracker cannot write to
+    must be acknowledged by acronym (or all at once, by a command or the demo). Who: the
+    secretariat."""
     _require_secretariat(actor, "open a consensus round")
     reason = _reason(reason)
     now = now or timezone.now()
@@ -144,6 +149,10 @@ def consensus_round_open(
             extra={"fields": {"deadline": [f"Give {today} or a later day."]}},
         )
     text = revision_for_round(deliverable=locked, revision=revision)
+    eligible_ids = set(members_on(today).values_list("pk", flat=True))
+    unreachable = _unreachable_acknowledged(eligible_ids, unreachable_acknowledged, today)
+    if unreachable:
+        reason += f" (acknowledged as unreachable by the tracker: {', '.join(unreachable)})"
     round = ConsensusRound(
         deliverable=locked,
         channel=channel,
@@ -156,12 +165,36 @@ def consensus_round_open(
         revision_sha256=text.sha256 if text else "",
     )
     _save_round(round, actor=actor, reason=reason)
-    eligible_ids = set(members_on(today).values_list("pk", flat=True))
     round.eligible_agencies.set(eligible_ids)
     inputs = {"reason": reason, "channel": channel, "deadline": deadline}
     move_make(deliverable=locked, move=move, actor=actor, inputs=inputs)
     notifications.round_opened(round=round, eligible_ids=eligible_ids)
     return round
+
+
+def _unreachable_acknowledged(
+    eligible_ids: set[int], acknowledged: bool | Iterable[str], today: datetime.date
+) -> list[str]:
+    """The acronyms of the eligible agencies nobody can be written to, once each has been
+    acknowledged; an agency not acknowledged refuses the opening (its silence would otherwise
+    count as no objection although nobody told it)."""
+    unreachable = [agency.acronym for agency in unreachable_agencies(eligible_ids, today)]
+    if acknowledged is True or not unreachable:
+        return unreachable
+    missing = sorted(set(unreachable) - set(acknowledged or ()))
+    if missing:
+        raise ApplicationError(
+            f"{len(missing)} eligible agencies have no head of delegation or alternate the "
+            f"tracker can write to: {', '.join(missing)}. Acknowledge them to open the round "
+            "anyway (their silence will not count as no objection unless you record how they "
+            "were told), or add their delegates first.",
+            code="unreachable_not_acknowledged",
+            extra={
+                "unreachable": missing,
+                "fields": {"acknowledge_unreachable": [f"Acknowledge {', '.join(missing)}."]},
+            },
+        )
+    return unreachable
 
 
 @atomic_retrying
@@ -180,16 +213,66 @@ def position_record(
     plenary). The last eligible agency to answer closes the round.
     """
     now = now or timezone.now()
+    _require_position_kind(position)
+    locked = _lock_round(round)
+    _require_open(locked, "take positions")
+    _require_before_deadline(locked, timezone.localdate(now), "take positions")
+    eligible_ids = set(locked.eligible_agencies.values_list("pk", flat=True))
+    _require_may_speak(actor, agency, eligible_ids, locked)
+    recorded = _position_write(
+        locked, actor=actor, agency=agency, position=position, rationale=rationale, now=now
+    )
+    _close_if_all_answered(locked, eligible_ids, now=now)
+    return recorded
+
+
+@atomic_retrying
+def positions_record_stated(
+    *,
+    round: ConsensusRound,
+    actor,
+    meeting: PlenaryMeeting,
+    stated: dict[Agency, tuple[str, str]],
+    now: datetime.datetime | None = None,
+) -> list[Position]:
+    """The positions agencies stated in `meeting`, recorded together by the secretariat: all
+    or none, one history row each, and the round closed once if every agency has answered.
+    `stated` maps each agency to (position, rationale)."""
+    _require_secretariat(actor, "record positions stated in a meeting")
+    now = now or timezone.now()
+    locked = _lock_round(round)
+    _require_open(locked, "take positions")
+    _require_before_deadline(locked, timezone.localdate(now), "take positions")
+    eligible_ids = set(locked.eligible_agencies.values_list("pk", flat=True))
+    recorded = []
+    for agency, (position, rationale) in sorted(stated.items(), key=lambda i: i[0].acronym):
+        _require_position_kind(position)
+        _require_may_speak(actor, agency, eligible_ids, locked)
+        recorded.append(
+            _position_write(
+                locked,
+                actor=actor,
+                agency=agency,
+                position=position,
+                rationale=rationale,
+                now=now,
+                meeting=meeting,
+            )
+        )
+    _close_if_all_answered(locked, eligible_ids, now=now)
+    return recorded
+
+
+def _require_position_kind(position: str) -> None:
     if position not in Position.Kind.values:
         raise ApplicationError(
             f"Unknown position '{position}'; use one of {', '.join(Position.Kind.values)}.",
             code="invalid",
             extra={"fields": {"position": [f"Use one of {', '.join(Position.Kind.values)}."]}},
         )
-    locked = _lock_round(round)
-    _require_open(locked, "take positions")
-    _require_before_deadline(locked, timezone.localdate(now), "take positions")
-    eligible_ids = set(locked.eligible_agencies.values_list("pk", flat=True))
+
+
+def _require_may_speak(actor, agency: Agency, eligible_ids: set[int], locked) -> None:
     if agency.pk not in eligible_ids:
         raise ApplicationError(
             f"{agency.acronym} is not eligible in this round: it was not a member on "
@@ -202,13 +285,18 @@ def position_record(
             "the secretariat on its behalf, may.",
             code="forbidden",
         )
+
+
+def _position_write(
+    locked, *, actor, agency: Agency, position: str, rationale: str, now, meeting=None
+) -> Position:
     rationale = text_checked(
         rationale,
         field="rationale",
         limit=RATIONALE_MAX_LENGTH,
         required=position == Position.Kind.OBJECT,
-        ask="An objection must give its rationale: say what blocks consensus and what would "
-        "resolve it.",
+        ask=f"An objection ({agency.acronym}) must give its rationale: say what blocks "
+        "consensus and what would resolve it.",
     )
     recorded = Position(
         round=locked,
@@ -216,18 +304,23 @@ def position_record(
         position=position,
         rationale=rationale,
         recorded_by=actor,
-        on_behalf=agency.pk not in permissions.delegate_agency_ids(actor),
+        on_behalf=meeting is not None or agency.pk not in permissions.delegate_agency_ids(actor),
         recorded_at=now,
         revision_id=locked.revision_id,
+        meeting=meeting,
     )
+    stated = f" as stated in {meeting.title}" if meeting else ""
     recorded._history_user = actor
-    recorded._change_reason = f"{agency.acronym}: {recorded.get_position_display()}"
+    recorded._change_reason = f"{agency.acronym}: {recorded.get_position_display()}{stated}"
     recorded.save()
     objection_follow(recorded)
+    return recorded
+
+
+def _close_if_all_answered(locked, eligible_ids: set[int], *, now) -> None:
     answered = set(locked.positions.values_list("agency_id", flat=True).distinct())
     if eligible_ids <= answered:
         _close(locked, closed_by=None, reason="Every eligible agency has answered.", now=now)
-    return recorded
 
 
 @atomic_retrying
@@ -305,8 +398,11 @@ def _close(round: ConsensusRound, *, closed_by, reason: str, now: datetime.datet
         why = f"{reason} Objections: {objections}"
     else:
         round.outcome = ConsensusRound.Outcome.CONSENSUS
-        silent = len(facts.not_answered)
+        silent = len(facts.silence_counts)
         why = f"{reason} No standing objection ({silent} silent, counted as no objection)."
+    if facts.silence_not_counted:
+        untold = ", ".join(agency.acronym for agency in facts.silence_not_counted)
+        why += f" Never told, so their silence is not counted as no objection: {untold}."
     # Objected: the move that hands the work back; else approve or await SAM, by the flag.
     [move] = [m for m in outcomes if m.returns_work == bool(facts.objections)]
     _save_round(round, actor=closed_by, reason=why)

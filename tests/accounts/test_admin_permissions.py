@@ -75,7 +75,10 @@ def test_the_admin_never_edits_the_state_and_refuses_a_stale_copy(client, cast):
 def test_rounds_are_read_only_in_the_admin(client, cast):
     client.force_login(staff(cast.secretariat))
     round = consensus_round_open(
-        deliverable=cast.deliverable("submitted"), actor=cast.secretariat, channel="plenary"
+        unreachable_acknowledged=True,
+        deliverable=cast.deliverable("submitted"),
+        actor=cast.secretariat,
+        channel="plenary",
     )
     assert client.get(change_url(round)).context["has_change_permission"] is False
     assert client.post(change_url(round), {"state": "closed"}).status_code == 403

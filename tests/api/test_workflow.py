@@ -231,7 +231,10 @@ def test_an_objection_without_rationale_is_refused_by_the_service_with_its_field
     from apps.plenary.services import consensus_round_open
 
     round = consensus_round_open(
-        deliverable=cast.deliverable("submitted"), actor=cast.secretariat, channel="plenary"
+        unreachable_acknowledged=True,
+        deliverable=cast.deliverable("submitted"),
+        actor=cast.secretariat,
+        channel="plenary",
     )
     response = as_role("delegate").post(
         f"/api/v1/consensus-rounds/{round.pk}/positions/", {"position": "object"}, format="json"

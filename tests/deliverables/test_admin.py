@@ -126,7 +126,10 @@ def test_a_published_product_keeps_its_summary_and_progress(client, cast):
 
 def test_the_title_is_frozen_while_agencies_vote(client, cast):
     round = consensus_round_open(
-        deliverable=cast.deliverable("submitted"), actor=cast.secretariat, channel="plenary"
+        unreachable_acknowledged=True,
+        deliverable=cast.deliverable("submitted"),
+        actor=cast.secretariat,
+        channel="plenary",
     )
     deliverable = round.deliverable
     before = snapshot(deliverable)
@@ -141,6 +144,7 @@ def test_the_title_is_frozen_while_agencies_vote(client, cast):
 
 def test_unticking_the_sam_flag_in_consensus_does_not_skip_the_sams(client, cast):
     round = consensus_round_open(
+        unreachable_acknowledged=True,
         deliverable=cast.deliverable("submitted", needs_sam_endorsement=True),
         actor=cast.secretariat,
         channel="plenary",

@@ -37,7 +37,10 @@ def objected(cast):
         note="first",
     )  # fmt: skip
     round = consensus_round_open(
-        deliverable=deliverable, actor=cast.secretariat, channel="written_procedure"
+        unreachable_acknowledged=True,
+        deliverable=deliverable,
+        actor=cast.secretariat,
+        channel="written_procedure",
     )
     say(cast, round, "ESA", "object", "Section 3 misstates ESA's plans")
     say(cast, round, "JAXA", "concur")
@@ -51,7 +54,10 @@ def objected(cast):
 def test_an_objection_becomes_an_open_item_with_the_latest_rationale(cast):
     deliverable = cast.deliverable("submitted")
     round = consensus_round_open(
-        deliverable=deliverable, actor=cast.secretariat, channel="written_procedure"
+        unreachable_acknowledged=True,
+        deliverable=deliverable,
+        actor=cast.secretariat,
+        channel="written_procedure",
     )
     say(cast, round, "ESA", "object", "first reason")
     say(cast, round, "ESA", "object", "second reason")
@@ -73,7 +79,10 @@ def test_the_next_round_waits_until_every_objection_is_answered(cast, objected):
         )
     with pytest.raises(ApplicationError) as refused:
         consensus_round_open(
-            deliverable=deliverable, actor=cast.secretariat, channel="written_procedure"
+            unreachable_acknowledged=True,
+            deliverable=deliverable,
+            actor=cast.secretariat,
+            channel="written_procedure",
         )
     assert "1 objection(s) are still open (ESA)" in refused.value.message
     assert ConsensusRound.objects.filter(deliverable=deliverable).count() == 1
@@ -92,7 +101,10 @@ def test_the_next_round_waits_until_every_objection_is_answered(cast, objected):
         cast.cochair_twg,
     )
     second = consensus_round_open(
-        deliverable=deliverable, actor=cast.secretariat, channel="written_procedure"
+        unreachable_acknowledged=True,
+        deliverable=deliverable,
+        actor=cast.secretariat,
+        channel="written_procedure",
     )
     assert second.revision == one
     assert answered.history.first().history_change_reason == (

@@ -34,12 +34,14 @@ def test_beat_schedules_the_close_job_every_quarter_hour():
 def test_expired_round_is_closed_by_the_worker(cast, celery_app, celery_worker):
     now = timezone.now()
     expired = consensus_round_open(
+        unreachable_acknowledged=True,
         deliverable=cast.deliverable("submitted"),
         actor=cast.secretariat,
         channel="written_procedure",
         now=now - datetime.timedelta(days=20),
     )
     running = consensus_round_open(
+        unreachable_acknowledged=True,
         deliverable=cast.deliverable("submitted"),
         actor=cast.secretariat,
         channel="written_procedure",

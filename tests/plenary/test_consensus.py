@@ -26,11 +26,17 @@ AFTER_DEADLINE = OPENED + datetime.timedelta(days=15)  # deadline is 16 March, e
 
 
 @pytest.fixture
-def round(cast):
+def round(cast, django_capture_on_commit_callbacks):
     deliverable = cast.deliverable("submitted")
-    return consensus_round_open(
-        deliverable=deliverable, actor=cast.secretariat, channel="written_procedure", now=OPENED
-    )
+    # The notices go out after the commit: each agency is then told, so its silence counts.
+    with django_capture_on_commit_callbacks(execute=True):
+        return consensus_round_open(
+            unreachable_acknowledged=True,
+            deliverable=deliverable,
+            actor=cast.secretariat,
+            channel="written_procedure",
+            now=OPENED,
+        )
 
 
 def answer(cast, round, acronym, position, rationale="", actor=None, now=DURING):
@@ -196,7 +202,11 @@ def test_cancelling_sends_it_back_to_submitted(cast, round):
     )
     assert state_of(round) == ("cancelled", "", "submitted")
     again = consensus_round_open(
-        deliverable=round.deliverable, actor=cast.secretariat, channel="plenary", now=DURING
+        unreachable_acknowledged=True,
+        deliverable=round.deliverable,
+        actor=cast.secretariat,
+        channel="plenary",
+        now=DURING,
     )
     assert again.state == "open"
 
@@ -205,7 +215,12 @@ def test_cancelling_sends_it_back_to_submitted(cast, round):
 def test_only_the_secretariat_runs_rounds(cast, role):
     deliverable = cast.deliverable("submitted")
     with pytest.raises(ApplicationError, match="Only the secretariat") as refused:
-        consensus_round_open(deliverable=deliverable, actor=cast.by_role(role), channel="plenary")
+        consensus_round_open(
+            unreachable_acknowledged=True,
+            deliverable=deliverable,
+            actor=cast.by_role(role),
+            channel="plenary",
+        )
     assert refused.value.code == "forbidden"
     assert not ConsensusRound.objects.exists()
 
@@ -213,7 +228,12 @@ def test_only_the_secretariat_runs_rounds(cast, role):
 def test_a_round_opens_only_on_a_submitted_deliverable(cast):
     drafting = cast.deliverable("drafting")
     with pytest.raises(ApplicationError, match=r"only on a submitted deliverable; .* is drafting"):
-        consensus_round_open(deliverable=drafting, actor=cast.secretariat, channel="plenary")
+        consensus_round_open(
+            unreachable_acknowledged=True,
+            deliverable=drafting,
+            actor=cast.secretariat,
+            channel="plenary",
+        )
 
 
 def test_flagged_deliverables_await_sam_endorsement(cast):
@@ -221,7 +241,11 @@ def test_flagged_deliverables_await_sam_endorsement(cast):
 
     deliverable = cast.deliverable("submitted", needs_sam_endorsement=True)
     round = consensus_round_open(
-        deliverable=deliverable, actor=cast.secretariat, channel="plenary", now=OPENED
+        unreachable_acknowledged=True,
+        deliverable=deliverable,
+        actor=cast.secretariat,
+        channel="plenary",
+        now=OPENED,
     )
     consensus_rounds_close_expired(now=AFTER_DEADLINE)
     assert state_of(round) == ("closed", "consensus", "sam_endorsement")

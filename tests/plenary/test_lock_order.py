@@ -53,6 +53,7 @@ def _no_database_errors(results) -> None:
 
 def _round_with_two_answers(cast, *, now=None) -> ConsensusRound:
     round = consensus_round_open(
+        unreachable_acknowledged=True,
         deliverable=cast.deliverable("submitted"),
         actor=cast.secretariat,
         channel="written_procedure",

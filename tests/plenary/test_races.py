@@ -85,7 +85,11 @@ def test_two_cochairs_submitting_at_once(cast, django_user_model):
 def test_deadline_job_secretariat_and_last_answer_race_to_close(cast):
     deliverable = cast.deliverable("submitted")
     round = consensus_round_open(
-        deliverable=deliverable, actor=cast.secretariat, channel="plenary", now=OPENED
+        unreachable_acknowledged=True,
+        deliverable=deliverable,
+        actor=cast.secretariat,
+        channel="plenary",
+        now=OPENED,
     )
     for acronym in ("ESA", "JAXA"):
         position_record(
@@ -124,7 +128,11 @@ def test_deadline_job_secretariat_and_last_answer_race_to_close(cast):
 def test_many_concurrent_positions_all_kept_and_one_close(cast):
     deliverable = cast.deliverable("submitted")
     round = consensus_round_open(
-        deliverable=deliverable, actor=cast.secretariat, channel="plenary", now=OPENED
+        unreachable_acknowledged=True,
+        deliverable=deliverable,
+        actor=cast.secretariat,
+        channel="plenary",
+        now=OPENED,
     )
     results = race(
         *[

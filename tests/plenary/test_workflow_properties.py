@@ -99,6 +99,7 @@ class ConsensusMachine(RuleBasedStateMachine):
     def open_round(self, role, days):
         self.attempt(
             lambda: consensus_round_open(
+                unreachable_acknowledged=True,
                 deliverable=self.deliverable,
                 actor=self.cast.by_role(role),
                 channel="written_procedure",

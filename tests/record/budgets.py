@@ -78,7 +78,12 @@ def assert_budgets_hold(client, pages: list[Page]) -> None:
     scale_data_generate(scale=0.3, seed=1)
     twg = WorkingGroup.objects.get(acronym="TWG", status="active")
     submitted = DeliverableFactory(state="submitted", lead_group=twg)
-    consensus_round_open(deliverable=submitted, actor=users["secretariat"], channel="plenary")
+    consensus_round_open(
+        unreachable_acknowledged=True,
+        deliverable=submitted,
+        actor=users["secretariat"],
+        channel="plenary",
+    )
     draft = report_draft_request(year=2025, actor=users["secretariat"])
     small = measure(client, users, pages, landmarks(draft.pk))
 

@@ -17,6 +17,8 @@ def media(settings, tmp_path):
 
 ACCOUNTS = ["secretariat", "cochair-twg", "cochair-swg", "delegate-nasa", "delegate-esa", "sam",
             "reader"]  # fmt: skip
+# Demo delegations with addresses, who cannot sign in (no password): they only receive mail.
+DELEGATIONS = ["head-jaxa", "head-csa", "alternate-nasa", "alternate-asi"]
 
 
 def test_seed_demo_loads_the_record_and_one_account_per_role(capsys, monkeypatch):
@@ -25,10 +27,13 @@ def test_seed_demo_loads_the_record_and_one_account_per_role(capsys, monkeypatch
     out = capsys.readouterr().out
 
     assert Agency.objects.count() == 28
-    assert set(User.objects.values_list("username", flat=True)) == set(ACCOUNTS)
+    assert set(User.objects.values_list("username", flat=True)) == set(ACCOUNTS + DELEGATIONS)
     for username in ACCOUNTS:
         assert username in out
         assert authenticate(username=username, password="correct horse battery")
+    for username in DELEGATIONS:
+        assert f"{username}@demo.example.org" in out  # printed, as the mails to it will be
+        assert not authenticate(username=username, password="correct horse battery")
     assert "correct horse battery" not in out  # the operator's own password is not echoed
     twg = CoChairAppointment.objects.get(person__username="cochair-twg")
     assert twg.group.acronym == "TWG"
@@ -98,3 +103,34 @@ def test_without_the_sample_round_the_records_states_are_kept(capsys):
     lss = Deliverable.objects.get(title="Lunar Surface Systems (LSS) Gap Report")
     assert lss.state == "drafting"  # as the record has it
     assert Revision.objects.filter(deliverable=lss, is_sample=True).count() == 2
+
+
+def test_seed_demo_makes_the_next_plenary_with_its_agenda_and_unreachable_agencies(
+    capsys, django_capture_on_commit_callbacks
+):
+    from apps.meetings.models import AgendaItem
+    from apps.plenary.models import ConsensusRound, PlenaryMeeting
+    from apps.plenary.notices import notice_log, unreachable_agencies
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--sample-round")
+    out = capsys.readouterr().out
+    meeting = PlenaryMeeting.objects.get(is_sample=True)
+    assert meeting.title == "Sample plenary (demo)" and meeting.time_zone == "Europe/Paris"
+    assert f"/meetings/{meeting.pk}/" in out
+    round = ConsensusRound.objects.get(state="open")
+    assert round.meeting == meeting and round.deadline > meeting.starts_on
+    items = AgendaItem.objects.filter(meeting=meeting)
+    assert items.filter(kind="round_decision", round=round).exists()
+    assert items.filter(kind="overdue").exists()  # the record has overdue products
+    eligible = set(round.eligible_agencies.values_list("pk", flat=True))
+    unreachable = {agency.acronym for agency in unreachable_agencies(eligible)}
+    assert {"NASA", "ESA", "JAXA", "CSA", "ASI"}.isdisjoint(unreachable)
+    assert len(unreachable) == len(eligible) - 5
+    log = notice_log(round)
+    nasa = Agency.objects.get(acronym="NASA")
+    assert [state.status for state in log[nasa.pk]] == ["delivered"]
+    assert "acknowledged as unreachable" in round.history.earliest().history_change_reason
+    call_command("seed_demo", "--sample-round")
+    assert PlenaryMeeting.objects.filter(is_sample=True).count() == 1
+    assert AgendaItem.objects.filter(meeting=meeting).count() == items.count()

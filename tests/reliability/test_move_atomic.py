@@ -50,7 +50,10 @@ def last_answer(cast):
     """A round where ESA and JAXA have answered: NASA's position will close it."""
     deliverable = cast.deliverable(state="submitted")
     round = plenary.consensus_round_open(
-        deliverable=deliverable, actor=cast.secretariat, channel="teleconference"
+        unreachable_acknowledged=True,
+        deliverable=deliverable,
+        actor=cast.secretariat,
+        channel="teleconference",
     )
     for acronym in ("ESA", "JAXA"):
         plenary.position_record(

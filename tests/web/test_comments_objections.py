@@ -186,7 +186,12 @@ def objected(cast, *, rationale="Chapter 2 misstates our plans."):
     with revision 01 uploaded since; back to submitted for the next round."""
     deliverable = cast.deliverable("submitted")
     revision_of(deliverable, 0)
-    round = consensus_round_open(deliverable=deliverable, actor=cast.secretariat, channel="plenary")
+    round = consensus_round_open(
+        unreachable_acknowledged=True,
+        deliverable=deliverable,
+        actor=cast.secretariat,
+        channel="plenary",
+    )
     for acronym, kind in (("NASA", "object"), ("ESA", "concur"), ("JAXA", "concur")):
         position_record(
             round=round,

@@ -41,6 +41,7 @@ class TestHome:
 
     def test_delegate_sees_rounds_awaiting_their_agency(self, client, cast):
         round = consensus_round_open(
+            unreachable_acknowledged=True,
             deliverable=cast.deliverable("submitted", title="GER supplement"),
             actor=cast.secretariat,
             channel="plenary",
@@ -218,7 +219,10 @@ class TestRoundPage:
     @pytest.fixture
     def round(self, cast):
         return consensus_round_open(
-            deliverable=cast.deliverable("submitted"), actor=cast.secretariat, channel="plenary"
+            unreachable_acknowledged=True,
+            deliverable=cast.deliverable("submitted"),
+            actor=cast.secretariat,
+            channel="plenary",
         )
 
     def test_open_a_round_from_the_deliverable_page(self, client, cast):

@@ -187,7 +187,10 @@ class TestUpload:
         deliverable = cast.deliverable("submitted")
         first = uploaded(deliverable, cast.cochair_twg, "Text.")
         round = consensus_round_open(
-            deliverable=deliverable, actor=cast.secretariat, channel="plenary"
+            unreachable_acknowledged=True,
+            deliverable=deliverable,
+            actor=cast.secretariat,
+            channel="plenary",
         )
         url = reverse("web:revision-upload", args=[deliverable.pk])
         page = get(client, cast.cochair_twg, deliverable.get_absolute_url())
@@ -234,7 +237,12 @@ class TestMarkAndRetry:
     def test_the_text_a_round_decides_on_stays_current(self, client, cast):
         deliverable = cast.deliverable("submitted")
         uploaded(deliverable, cast.cochair_twg, "Text.")
-        consensus_round_open(deliverable=deliverable, actor=cast.secretariat, channel="plenary")
+        consensus_round_open(
+            unreachable_acknowledged=True,
+            deliverable=deliverable,
+            actor=cast.secretariat,
+            channel="plenary",
+        )
         page = get(client, cast.secretariat, deliverable.get_absolute_url())
         assert "Mark superseded or withdrawn" not in text_section(page)
         response = client.post(
@@ -507,7 +515,10 @@ def test_the_page_names_the_approved_text_or_says_it_is_not_in_the_tracker(cast,
     deliverable = cast.deliverable("submitted")
     one = uploaded(deliverable, cast.cochair_twg, "Final text")
     round = consensus_round_open(
-        deliverable=deliverable, actor=cast.secretariat, channel="written_procedure"
+        unreachable_acknowledged=True,
+        deliverable=deliverable,
+        actor=cast.secretariat,
+        channel="written_procedure",
     )
     for acronym in ("ESA", "JAXA", "NASA"):
         position_record(round=round, actor=cast.delegates[acronym],
