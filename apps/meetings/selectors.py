@@ -13,6 +13,9 @@ from apps.plenary.models import ConsensusRound, PlenaryMeeting, Position
 from .models import AgendaItem, Attendance, Decision
 
 Kind = AgendaItem.Kind
+# An agenda lists at most this many items of one kind, the most pressing first, then one item
+# saying how many more there are: a meeting takes a page of business, not the whole tracker.
+ITEMS_PER_KIND = 20
 
 
 @dataclass(frozen=True)
@@ -56,13 +59,14 @@ def agenda_proposed(meeting: PlenaryMeeting) -> list[Proposed]:
                 previous_meeting=before,
             )
         )
+    since = before.starts_on if before is not None else day - datetime.timedelta(days=365)
     rounds = (
         ConsensusRound.objects.filter(state=ConsensusRound.State.OPEN)
-        .filter(Q(meeting=meeting) | Q(deadline__lt=day))
+        .filter(Q(meeting=meeting) | Q(deadline__lt=day, deadline__gte=since))
         .select_related("deliverable__lead_group")
         .order_by("deadline", "pk")
     )
-    for round in rounds:
+    for round in rounds[:ITEMS_PER_KIND]:
         deciding = round.meeting_id == meeting.pk
         proposed.append(
             Proposed(
@@ -78,7 +82,10 @@ def agenda_proposed(meeting: PlenaryMeeting) -> list[Proposed]:
                 deliverable=round.deliverable,
             )
         )
-    for deliverable in _deliverables().filter(state=DeliverableState.SUBMITTED):
+    submitted = (
+        _deliverables().filter(state=DeliverableState.SUBMITTED).order_by("updated_at", "pk")
+    )
+    for deliverable in submitted[:ITEMS_PER_KIND]:
         proposed.append(
             Proposed(
                 f"awaiting:{deliverable.pk}",
@@ -88,8 +95,9 @@ def agenda_proposed(meeting: PlenaryMeeting) -> list[Proposed]:
                 deliverable=deliverable,
             )
         )
+    proposed += _more(submitted, "awaiting", "more products submitted, awaiting a round")
     changes = StructuralChange.objects.filter(Q(meeting=meeting) | Q(effective_on__gte=day))
-    for change in changes.order_by("effective_on", "pk"):
+    for change in changes.order_by("effective_on", "pk")[:ITEMS_PER_KIND]:
         proposed.append(
             Proposed(
                 f"change:{change.pk}",
@@ -114,7 +122,8 @@ def agenda_proposed(meeting: PlenaryMeeting) -> list[Proposed]:
             state__in=TERMINAL_STATES | {DeliverableState.SUBMITTED, DeliverableState.IN_CONSENSUS}
         )
     )
-    for deliverable in overdue.order_by("target_date", "pk"):
+    overdue = overdue.order_by("target_date", "pk")
+    for deliverable in overdue[:ITEMS_PER_KIND]:
         proposed.append(
             Proposed(
                 f"overdue:{deliverable.pk}",
@@ -124,7 +133,17 @@ def agenda_proposed(meeting: PlenaryMeeting) -> list[Proposed]:
                 deliverable=deliverable,
             )
         )
+    proposed += _more(overdue, "overdue", "more overdue deliverables: see the deliverables list")
     return proposed
+
+
+def _more(rows, key: str, what: str) -> list[Proposed]:
+    """One item counting the rows past the first ITEMS_PER_KIND, if there are any."""
+    more = rows[ITEMS_PER_KIND:].count()
+    if not more:
+        return []
+    kind = Kind.OVERDUE if key == "overdue" else Kind.AWAITING_ROUND
+    return [Proposed(f"{key}:more", kind, f"{more} {what}")]
 
 
 def _deliverables():

@@ -364,3 +364,15 @@ def test_a_record_meeting_without_hours_is_an_all_day_event(cast):
     assert event.decoded("dtstart") == datetime.date(2024, 5, 14)
     assert event.decoded("dtend") == datetime.date(2024, 5, 16)
     assert event.decoded("dtstamp") <= timezone.now()
+
+
+def test_an_agenda_lists_a_page_of_each_kind_and_counts_the_rest(cast, settings):
+    from apps.meetings import selectors
+
+    meeting = schedule(cast)
+    for _ in range(selectors.ITEMS_PER_KIND + 5):
+        cast.deliverable("drafting", target_date=datetime.date(2026, 3, 1))
+    built = agenda_build(meeting=meeting, actor=cast.secretariat)
+    overdue = [item for item in built if item.kind == AgendaItem.Kind.OVERDUE]
+    assert len(overdue) == selectors.ITEMS_PER_KIND + 1
+    assert overdue[-1].source_key == "overdue:more" and overdue[-1].title.startswith("5 more")
