@@ -142,3 +142,34 @@ class OutboxMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.get_state_display()})"
+
+
+class JobHeartbeat(models.Model):
+    """The last run of one scheduled job, overwritten by each run (apps/core/heartbeat.py), so
+    /healthz can say when a job that must run by itself last did, and whether it failed.
+
+    Not a business record: an operational row like OutboxMail, its own log, with no history.
+    """
+
+    job = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="The beat entry, e.g. 'close-expired-consensus-rounds'.",
+    )
+    started_at = models.DateTimeField(help_text="When the last run started.")
+    finished_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the last run ended; blank while the first runs."
+    )
+    failed = models.BooleanField(default=False, help_text="The last run ended with an error.")
+    count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="What the last run did, e.g. how many rounds it closed."
+    )
+    error = models.TextField(blank=True, help_text="Why the last run failed (one line).")
+    runs = models.PositiveIntegerField(default=0, help_text="Runs started since the first.")
+    last_succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "job heartbeat"
+
+    def __str__(self) -> str:
+        return f"{self.job}: {'failed' if self.failed else 'ok'} at {self.finished_at}"

@@ -170,9 +170,7 @@ def _permanent(exc: Exception) -> bool:
     """The server refused the mail for good (a 5xx reply: no such mailbox, rejected): trying
     again would bounce again, so it is failed at once and its sender can tell who was not told."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return bool(exc.recipients) and all(
-            code >= 500 for code, _ in exc.recipients.values()
-        )
+        return bool(exc.recipients) and all(code >= 500 for code, _ in exc.recipients.values())
     return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
 
 

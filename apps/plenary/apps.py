@@ -7,5 +7,6 @@ class PlenaryConfig(AppConfig):
     verbose_name = "Plenary"
 
     def ready(self) -> None:
-        # The withdraw move's round effect, and the reminder mail's sent hook, registered.
-        from . import reminders, services  # noqa: F401
+        # The withdraw move's round effect, the reminder mail's sent hook, and the "deadline
+        # job" part of /healthz, registered.
+        from . import health, reminders, services  # noqa: F401
