@@ -173,7 +173,10 @@ def in_consensus(cast):
         note="second",
     )  # fmt: skip
     round = consensus_round_open(
-        deliverable=deliverable, actor=cast.secretariat, channel="written_procedure"
+        unreachable_acknowledged=True,
+        deliverable=deliverable,
+        actor=cast.secretariat,
+        channel="written_procedure",
     )
     return deliverable, zero, one, round
 
@@ -184,7 +187,11 @@ def test_a_round_opens_on_the_latest_revision_or_the_one_named(cast, in_consensu
     other = cast.deliverable("submitted")
     with pytest.raises(ApplicationError) as refused:
         consensus_round_open(
-            deliverable=other, actor=cast.secretariat, channel="written_procedure", revision=zero
+            unreachable_acknowledged=True,
+            deliverable=other,
+            actor=cast.secretariat,
+            channel="written_procedure",
+            revision=zero,
         )
     assert "is not a revision of" in refused.value.message
 
@@ -229,10 +236,11 @@ def test_an_editorial_revision_keeps_the_round_on_the_new_text(
             note="typos", kind="editorial", reason="Typos in annex B only",
         )  # fmt: skip
     told = [m for m in mailoutbox if "Editorial revision in the consensus round" in m.subject]
-    assert len(told) == 1, [m.subject for m in mailoutbox]
-    [told] = told
-    assert sorted(told.to) == sorted(d.email for d in cast.delegates.values())
-    assert "Revision 02 (a.pdf" in told.body and "the round goes on" in told.body
+    # One mail per eligible agency (ESA's too: it may change its position), each to its own.
+    assert len(told) == len(cast.agencies), [m.subject for m in mailoutbox]
+    assert sorted(m.to for m in told) == sorted([d.email] for d in cast.delegates.values())
+    for mail in told:
+        assert "Revision 02 (a.pdf" in mail.body and "the round goes on" in mail.body
     round.refresh_from_db()
     assert (round.state, round.revision, round.revision_sha256) == ("open", two, two.sha256)
     assert Position.objects.get(round=round).revision == one  # given on revision 01
@@ -333,7 +341,10 @@ def test_a_product_with_revisions_approved_on_no_revision_is_not_published(cast)
 
     deliverable = cast.deliverable("submitted")
     round = consensus_round_open(
-        deliverable=deliverable, actor=cast.secretariat, channel="written_procedure"
+        unreachable_acknowledged=True,
+        deliverable=deliverable,
+        actor=cast.secretariat,
+        channel="written_procedure",
     )
     assert round.revision is None  # no text in the tracker when it opened
     for acronym in ("ESA", "JAXA", "NASA"):
@@ -363,7 +374,10 @@ def test_the_round_mail_links_the_text_and_the_changes_since_the_last_round(
         note="first",
     )  # fmt: skip
     first = consensus_round_open(
-        deliverable=deliverable, actor=cast.secretariat, channel="written_procedure"
+        unreachable_acknowledged=True,
+        deliverable=deliverable,
+        actor=cast.secretariat,
+        channel="written_procedure",
     )
     consensus_round_cancel(round=first, actor=cast.secretariat, reason="wrong channel")
     one = revision_upload(
@@ -373,10 +387,15 @@ def test_the_round_mail_links_the_text_and_the_changes_since_the_last_round(
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         consensus_round_open(
-            deliverable=deliverable, actor=cast.secretariat, channel="written_procedure"
+            unreachable_acknowledged=True,
+            deliverable=deliverable,
+            actor=cast.secretariat,
+            channel="written_procedure",
         )
-    [opened] = [m for m in mailoutbox if "Consensus round opened" in m.subject]
-    assert f"revision 01 (SHA-256 {one.sha256})" in opened.body
-    assert f"/deliverables/{deliverable.pk}/revisions/1/file/" in opened.body
-    assert f"/deliverables/{deliverable.pk}/revisions/diff/?from=0&to=1" in opened.body
+    opened = [m for m in mailoutbox if "Consensus round opened" in m.subject]
+    assert len(opened) == len(cast.agencies)  # one per agency, each with the same links
+    for mail in opened:
+        assert f"revision 01 (SHA-256 {one.sha256})" in mail.body
+        assert f"/deliverables/{deliverable.pk}/revisions/1/file/" in mail.body
+        assert f"/deliverables/{deliverable.pk}/revisions/diff/?from=0&to=1" in mail.body
     assert zero.label == "00"

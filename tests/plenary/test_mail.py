@@ -64,20 +64,28 @@ def test_round_life_mails(cast, mailoutbox, django_capture_on_commit_callbacks):
     delegates = {user.email for user in cast.delegates.values()}
     with django_capture_on_commit_callbacks(execute=True):
         round = consensus_round_open(
-            deliverable=deliverable, actor=cast.secretariat, channel="teleconference", now=OPENED
+            unreachable_acknowledged=True,
+            deliverable=deliverable,
+            actor=cast.secretariat,
+            channel="teleconference",
+            now=OPENED,
         )
-    [opened] = mailoutbox
-    assert recipients(opened) == delegates
-    assert "Deadline: 16 March 2026" in opened.body
-    assert "Silence" in opened.body or "say nothing" in opened.body
+    # One mail per agency, each to that agency's delegation only.
+    opened = mailoutbox[:]
+    assert sorted(mail.to for mail in opened) == sorted([e] for e in delegates)
+    for mail in opened:
+        assert "Deadline: 16 March 2026" in mail.body
+        assert "Silence" in mail.body or "say nothing" in mail.body
 
     with django_capture_on_commit_callbacks(execute=True):
         assert consensus_rounds_send_reminders(now=OPENED + datetime.timedelta(days=10)) == 0
         assert consensus_rounds_send_reminders(now=OPENED + datetime.timedelta(days=11)) == 1
         assert consensus_rounds_send_reminders(now=OPENED + datetime.timedelta(days=11)) == 0
-    [reminder] = mailoutbox[1:]
-    assert recipients(reminder) == delegates
-    assert "3 of 3 eligible agencies have not yet recorded" in reminder.body
+    reminders = mailoutbox[3:]
+    assert sorted(mail.to for mail in reminders) == sorted([e] for e in delegates)
+    for mail in reminders:
+        assert "3 days left" in mail.subject
+        assert "(3 of 3 eligible agencies have not)" in mail.body
 
     with django_capture_on_commit_callbacks(execute=True):
         position_record(
@@ -89,7 +97,7 @@ def test_round_life_mails(cast, mailoutbox, django_capture_on_commit_callbacks):
             now=OPENED,
         )
         consensus_rounds_close_expired(now=OPENED + datetime.timedelta(days=15))
-    [objected] = mailoutbox[2:]
+    [objected] = mailoutbox[6:]
     assert recipients(objected) == {cast.cochair_twg.email}
     assert "objected to" in objected.subject
     assert "ESA: Scope too wide" in objected.body
@@ -102,7 +110,11 @@ def test_approval_and_publication_tell_the_cochairs(
     deliverable = cast.deliverable("submitted")
     with django_capture_on_commit_callbacks(execute=True):
         consensus_round_open(
-            deliverable=deliverable, actor=cast.secretariat, channel="plenary", now=OPENED
+            unreachable_acknowledged=True,
+            deliverable=deliverable,
+            actor=cast.secretariat,
+            channel="plenary",
+            now=OPENED,
         )
         consensus_rounds_close_expired(now=OPENED + datetime.timedelta(days=15))
         deliverable_transition(
@@ -113,7 +125,10 @@ def test_approval_and_publication_tell_the_cochairs(
             published_on=datetime.date(2026, 4, 1),
             link="https://www.globalspaceexploration.org/lss",
         )
-    subjects = [mail.subject for mail in mailoutbox[1:]]
+    # After the opening mails (one per agency), only the co-chairs hear of the outcome.
+    after = [m for m in mailoutbox if "Consensus round opened" not in m.subject]
+    assert len(mailoutbox) - len(after) == len(cast.agencies)
+    subjects = [mail.subject for mail in after]
     assert any("approved by the plenary" in s for s in subjects)
     assert any("was published" in s for s in subjects)
-    assert all(recipients(m) == {cast.cochair_twg.email} for m in mailoutbox[1:])
+    assert all(recipients(m) == {cast.cochair_twg.email} for m in after)

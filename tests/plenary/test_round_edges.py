@@ -54,7 +54,11 @@ def test_an_unknown_channel_is_refused_and_nothing_opens(cast):
     deliverable = cast.deliverable("submitted")
     with pytest.raises(ApplicationError, match="Unknown channel 'fax'") as refused:
         consensus_round_open(
-            deliverable=deliverable, actor=cast.secretariat, channel="fax", now=OPENED
+            unreachable_acknowledged=True,
+            deliverable=deliverable,
+            actor=cast.secretariat,
+            channel="fax",
+            now=OPENED,
         )
     assert refused.value.code == "invalid"
     assert "channel" in refused.value.extra["fields"]
@@ -67,7 +71,11 @@ def test_a_refused_opening_names_the_state(cast):
     drafting = cast.deliverable("drafting")
     with pytest.raises(ApplicationError, match=r"'.*' is drafting") as refused:
         consensus_round_open(
-            deliverable=drafting, actor=cast.secretariat, channel="plenary", now=OPENED
+            unreachable_acknowledged=True,
+            deliverable=drafting,
+            actor=cast.secretariat,
+            channel="plenary",
+            now=OPENED,
         )
     assert refused.value.code == "illegal_move"
     assert refused.value.extra["state"] == "drafting"
@@ -117,8 +125,11 @@ def test_a_refused_step_on_a_decided_round_says_how_it_ended(cast):
     assert refused.value.message.endswith("can no longer be closed.")
 
 
-def test_closing_records_the_closer_the_time_and_the_decision(cast):
-    round = open_round(cast)
+def test_closing_records_the_closer_the_time_and_the_decision(
+    cast, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        round = open_round(cast)  # the notices go out: every agency is told
     answer(cast, round, "ESA", position="object", rationale="Chapter 2 misstates our plans")
     consensus_round_close(round=round, actor=cast.secretariat, reason="Deadline", now=DAY_AFTER)
     round.refresh_from_db()
@@ -133,8 +144,9 @@ def test_closing_records_the_closer_the_time_and_the_decision(cast):
     assert round.deliverable.history.latest().history_change_reason.endswith(why)
 
 
-def test_the_silence_procedure_says_how_many_were_silent(cast):
-    round = open_round(cast)
+def test_the_silence_procedure_says_how_many_were_silent(cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        round = open_round(cast)  # the notices go out: every agency is told
     answer(cast, round, "ESA")
     assert consensus_rounds_close_expired(now=DAY_AFTER) == 1
     round.refresh_from_db()
@@ -150,6 +162,7 @@ def test_the_silence_procedure_leaves_cancelled_and_running_rounds_alone(cast):
     cancelled = open_round(cast)
     consensus_round_cancel(round=cancelled, actor=cast.secretariat, reason="Wrong file", now=OPENED)
     later = consensus_round_open(
+        unreachable_acknowledged=True,
         deliverable=cast.deliverable("submitted"),
         actor=cast.secretariat,
         channel="plenary",
@@ -244,13 +257,17 @@ def test_reminders_go_three_days_before_the_deadline_once(
         assert consensus_rounds_send_reminders(now=THREE_DAYS_BEFORE - datetime.timedelta(1)) == 0
         assert consensus_rounds_send_reminders(now=THREE_DAYS_BEFORE) == 1
         assert consensus_rounds_send_reminders(now=THREE_DAYS_BEFORE) == 0
-    [mail] = mailoutbox
-    assert "2 of 3 eligible agencies have not yet recorded a position" in mail.body
+    # To the two agencies that have not answered, one mail each; none to ESA, which has.
+    silent = {cast.delegates["JAXA"].email, cast.delegates["NASA"].email}
+    assert sorted(mail.to for mail in mailoutbox) == sorted([e] for e in silent)
+    for mail in mailoutbox:
+        assert "(2 of 3 eligible agencies have not)" in mail.body
     due.refresh_from_db()
-    # Marked when the mail went out, not when it was written.
-    [sent] = OutboxMail.objects.filter(key__startswith="round-reminder:")
-    assert sent.state == "sent"
-    assert due.reminder_sent_at == sent.sent_at
+    # Marked when the first mail went out, not when it was written.
+    sent = OutboxMail.objects.filter(key__startswith="round-reminder:")
+    assert {mail.key.rsplit(":", 1)[0] for mail in sent} == {f"round-reminder:{due.pk}:2026-03-16"}
+    assert [mail.state for mail in sent] == ["sent", "sent"]
+    assert due.reminder_sent_at == min(mail.sent_at for mail in sent)
     latest = due.history.latest()
     assert (latest.history_user, latest.history_change_reason) == (
         None,
@@ -267,14 +284,18 @@ def test_no_reminder_for_a_round_no_longer_open(
     consensus_round_cancel(round=round, actor=cast.secretariat, reason="Wrong file", now=OPENED)
     with django_capture_on_commit_callbacks(execute=True):
         assert consensus_rounds_send_reminders(now=THREE_DAYS_BEFORE) == 0
-    assert not [m for m in mailoutbox if "Three days left" in m.subject]
+    assert not [m for m in mailoutbox if "days left" in m.subject]
 
 
 def test_opening_on_a_product_already_in_consensus_is_refused(cast):
     running = open_round(cast)
     with pytest.raises(ApplicationError, match="is in_consensus") as refused:
         consensus_round_open(
-            deliverable=running.deliverable, actor=cast.secretariat, channel="plenary", now=OPENED
+            unreachable_acknowledged=True,
+            deliverable=running.deliverable,
+            actor=cast.secretariat,
+            channel="plenary",
+            now=OPENED,
         )
     assert refused.value.code == "illegal_move"
     running.deliverable.refresh_from_db()
@@ -334,6 +355,7 @@ def test_steps_without_a_given_time_use_the_clock(
     assert closed.closed_at is not None
     today = timezone.localdate()
     soon = consensus_round_open(
+        unreachable_acknowledged=True,
         deliverable=cast.deliverable("submitted"),
         actor=cast.secretariat,
         channel="plenary",
@@ -375,6 +397,11 @@ def test_a_round_cancelled_or_reminded_meanwhile_gets_no_reminder(
         assert consensus_rounds_send_reminders(now=THREE_DAYS_BEFORE) == 1
         assert _remind(ConsensusRound(pk=cancelled.pk), now=THREE_DAYS_BEFORE) == 0
         assert _remind(ConsensusRound(pk=reminded.pk), now=THREE_DAYS_BEFORE) == 0
-    assert len([m for m in mailoutbox if "Three days left" in m.subject]) == 1
+    # One reminder per agency, all for the round still open and not yet reminded.
+    reminders = OutboxMail.objects.filter(key__startswith="round-reminder:")
+    assert {mail.key.rsplit(":", 1)[0] for mail in reminders} == {
+        f"round-reminder:{reminded.pk}:2026-03-16"
+    }
+    assert len([m for m in mailoutbox if "3 days left" in m.subject]) == len(cast.agencies)
     cancelled.refresh_from_db()
     assert cancelled.reminder_sent_at is None

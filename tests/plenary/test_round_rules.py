@@ -28,6 +28,7 @@ DAY_AFTER = datetime.datetime(2026, 3, 17, 0, 30, tzinfo=datetime.UTC)
 
 def open_round(cast, **fields):
     return consensus_round_open(
+        unreachable_acknowledged=True,
         deliverable=cast.deliverable("submitted", **fields),
         actor=cast.secretariat,
         channel="written_procedure",
@@ -57,6 +58,7 @@ def test_a_position_counts_until_the_end_of_the_deadline_day(cast):
 def test_a_round_may_open_with_a_deadline_of_today_not_yesterday(cast):
     today = OPENED.date()
     same_day = consensus_round_open(
+        unreachable_acknowledged=True,
         deliverable=cast.deliverable("submitted"),
         actor=cast.secretariat,
         channel="plenary",
@@ -67,6 +69,7 @@ def test_a_round_may_open_with_a_deadline_of_today_not_yesterday(cast):
     late = cast.deliverable("submitted")
     with pytest.raises(ApplicationError, match="already past") as refused:
         consensus_round_open(
+            unreachable_acknowledged=True,
             deliverable=late,
             actor=cast.secretariat,
             channel="plenary",
@@ -175,7 +178,10 @@ def test_an_extension_rearms_the_reminder(cast, mailoutbox, django_capture_on_co
         assert consensus_rounds_send_reminders(
             now=datetime.datetime(2026, 3, 27, tzinfo=datetime.UTC)
         )
-    assert sum("Three days left" in m.subject for m in mailoutbox) == 2
+    # One reminder per silent agency for each deadline: the extension earned a second round.
+    reminders = [m for m in mailoutbox if "3 days left" in m.subject]
+    assert len(reminders) == 2 * len(cast.agencies)
+    assert sum("30 March 2026" in m.body for m in reminders) == len(cast.agencies)
 
 
 def test_every_round_history_row_names_who_acted(cast):

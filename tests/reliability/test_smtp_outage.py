@@ -92,6 +92,7 @@ def test_smtp_down_every_write_stands_and_each_mail_goes_out_once_it_is_back(cas
     # The deadline job closes 3 of 3 expired rounds; the reminder is written, not yet marked.
     expired = [open_round(cast) for _ in range(3)]
     reminded = consensus_round_open(
+        unreachable_acknowledged=True,
         deliverable=cast.deliverable("submitted"),
         actor=cast.secretariat,
         channel="plenary",
@@ -107,7 +108,9 @@ def test_smtp_down_every_write_stands_and_each_mail_goes_out_once_it_is_back(cas
 
     # Every mail waits, each tried once; /healthz says so without failing the probe.
     count = OutboxMail.objects.count()
-    assert count == 2 + 4 + 3 + 1  # submissions, rounds opened, approvals, the reminder
+    # Submissions, rounds opened (one mail per agency), approvals, the reminder (one per agency)
+    agencies = len(cast.agencies)
+    assert count == 2 + 4 * agencies + 3 + agencies
     assert set(OutboxMail.objects.values_list("state", "attempts")) == {("waiting", 1)}
     health = Client().get("/healthz")
     assert health.status_code == 200
@@ -132,6 +135,7 @@ def test_a_reminder_sent_by_a_sender_that_could_not_record_it_is_marked_by_the_n
     cast, smtp, monkeypatch
 ):
     round = consensus_round_open(
+        unreachable_acknowledged=True,
         deliverable=cast.deliverable("submitted"),
         actor=cast.secretariat,
         channel="plenary",
@@ -141,19 +145,21 @@ def test_a_reminder_sent_by_a_sender_that_could_not_record_it_is_marked_by_the_n
     # A sender process that never loaded the plenary app cannot tell it the mail went out.
     monkeypatch.delitem(MAIL_SENT_HOOKS, "round-reminder")
     assert consensus_rounds_send_reminders(now=REMINDER_DAY) == 1
-    [reminder] = OutboxMail.objects.filter(key__startswith="round-reminder:")
-    assert reminder.state == "sent"
+    reminders = OutboxMail.objects.filter(key__startswith="round-reminder:")
+    assert [reminder.state for reminder in reminders] == ["sent"] * len(cast.agencies)
     round.refresh_from_db()
     assert round.reminder_sent_at is None
     monkeypatch.undo()
-    # The next run marks it from the outbox, and writes no second reminder.
+    # The next run marks it from the outbox (when the first went out), and writes no second.
     assert consensus_rounds_send_reminders(now=REMINDER_DAY) == 0
     round.refresh_from_db()
-    reminder.refresh_from_db()
-    assert round.reminder_sent_at == reminder.sent_at
-    assert [s for s in smtp.subjects() if "Three days left" in s] == [
-        f"[ISECG] Three days left: consensus round on {round.deliverable}"
-    ]
+    assert round.reminder_sent_at == min(reminder.sent_at for reminder in reminders)
+    assert OutboxMail.objects.filter(key__startswith="round-reminder:").count() == len(
+        cast.agencies
+    )
+    assert [s for s in smtp.subjects() if "days left" in s] == [
+        f"[ISECG] 3 days left: consensus round on {round.deliverable}"
+    ] * len(cast.agencies)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -169,14 +175,16 @@ def test_a_reminder_for_a_deadline_since_extended_does_not_mark_the_round(cast, 
         now=OPENED,
     )
     smtp.start()
-    assert outbox_send_waiting(ignore_backoff=True).sent == 1  # the old reminder goes out
+    # The old reminders (one per agency) go out
+    assert outbox_send_waiting(ignore_backoff=True).sent == len(cast.agencies)
     round.refresh_from_db()
     assert round.reminder_sent_at is None  # it was not for the deadline now in force
     assert consensus_rounds_send_reminders(now=REMINDER_DAY + datetime.timedelta(days=7)) == 1
     round.refresh_from_db()
     assert round.reminder_sent_at is not None
-    smtp.wait_for(3)  # the round's opening mail, then the two reminders
-    assert sum("Three days left" in subject for subject in smtp.subjects()) == 2
+    # The round's opening mails, then the two reminders: one mail per agency each time.
+    smtp.wait_for(3 * len(cast.agencies))
+    assert sum("3 days left" in subject for subject in smtp.subjects()) == 2 * len(cast.agencies)
 
 
 # -- Through a real gunicorn ---------------------------------------------------------------
@@ -237,6 +245,7 @@ def test_through_gunicorn_in_the_embedded_mode(seeded, tmp_path):
     secretariat = User.objects.get(username="secretariat")
     for deliverable in _twg_work("submitted", 3):
         consensus_round_open(
+            unreachable_acknowledged=True,
             deliverable=deliverable,
             actor=secretariat,
             channel="plenary",
