@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "apps.plenary",
     "apps.documents",
     "apps.meetings",
+    "apps.watching",
     "apps.accounts",
     "apps.reports",
     "apps.record",
@@ -278,6 +279,8 @@ SPECTACULAR_SETTINGS = {
         "DatePrecisionEnum": "apps.core.models.DatePrecision",
         "ApiTokenStateEnum": "apps.api.models.ApiToken.State",
         "ApiTokenScopeEnum": "apps.api.models.ApiToken.Scope",
+        "AttendanceStatusEnum": "apps.meetings.models.Attendance.Status",
+        "NoticeStatusEnum": "apps.api.serializers.meeting_records.NOTICE_STATUSES",
     },
 }
 
@@ -400,7 +403,8 @@ CELERY_BEAT_SCHEDULE = {
     # The silence procedure: a round whose deadline has passed closes without waiting for anyone.
     "close-expired-consensus-rounds": {
         "task": "apps.plenary.tasks.close_expired_rounds",
-        "schedule": 15 * 60,
+        # /healthz calls it late after two intervals; tests shorten it to watch beat run it.
+        "schedule": env_int("CLOSE_EXPIRED_ROUNDS_SECONDS", default=15 * 60),
     },
     "remind-delegates-of-deadlines": {
         "task": "apps.plenary.tasks.send_deadline_reminders",
@@ -415,6 +419,11 @@ CELERY_BEAT_SCHEDULE = {
     "draft-previous-year-annual-report": {
         "task": "apps.reports.tasks.draft_previous_year_report",
         "schedule": crontab(month_of_year=1, day_of_month=15, hour=6, minute=0),
+    },
+    # Each digest watcher's one mail of the day (apps/watching/digest.py; a rerun sends nothing).
+    "send-daily-watch-digests": {
+        "task": "apps.watching.tasks.send_daily_digests",
+        "schedule": crontab(hour=6, minute=30),
     },
 }
 
