@@ -5,6 +5,7 @@ with a reason, and it stays in the history."""
 
 from django.db import transaction
 from django.db.models import Max
+from simple_history.utils import bulk_create_with_history
 
 from apps.accounts import permissions
 from apps.core.errors import ApplicationError
@@ -38,15 +39,13 @@ def agenda_build(*, meeting: PlenaryMeeting, actor) -> list[AgendaItem]:
     require_secretariat(actor, "build an agenda")
     meeting = _locked_meeting(meeting)
     known = set(meeting.agenda_items.exclude(source_key="").values_list("source_key", flat=True))
-    position = _next_position(meeting)
-    added = []
-    for proposed in agenda_proposed(meeting):
-        if proposed.source_key in known:
-            continue
-        item = AgendaItem(
+    first = _next_position(meeting)
+    new = [proposed for proposed in agenda_proposed(meeting) if proposed.source_key not in known]
+    items = [
+        AgendaItem(
             meeting=meeting,
             kind=proposed.kind,
-            position=position,
+            position=first + offset,
             title=proposed.title[:TITLE_MAX_LENGTH],
             source_key=proposed.source_key,
             round=proposed.round,
@@ -55,12 +54,12 @@ def agenda_build(*, meeting: PlenaryMeeting, actor) -> list[AgendaItem]:
             previous_meeting=proposed.previous_meeting,
             added_by=actor,
         )
-        item._history_user = actor
-        item._change_reason = "Built from the tracker"
-        item.save()
-        added.append(item)
-        position += 1
-    return added
+        for offset, proposed in enumerate(new)
+    ]
+    # In two statements whatever the number of items (and their history rows, alike).
+    return bulk_create_with_history(
+        items, AgendaItem, default_user=actor, default_change_reason="Built from the tracker"
+    )
 
 
 @transaction.atomic
@@ -89,11 +88,22 @@ def agenda_item_add(*, meeting: PlenaryMeeting, actor, title: str, note: str = "
 
 
 @transaction.atomic
-def agenda_order(*, meeting: PlenaryMeeting, actor, item_ids: list[int]) -> list[AgendaItem]:
-    """Put the agenda's items in this order: every current item exactly once."""
+def agenda_order(
+    *, meeting: PlenaryMeeting, actor, item_ids: list[int], seen: list[int] | None = None
+) -> list[AgendaItem]:
+    """Put the agenda's items in this order: every current item exactly once. `seen`, the
+    order the person was shown: when the agenda has changed since, nothing moves (a move made
+    meanwhile by someone else would otherwise be undone without either of them knowing)."""
     require_secretariat(actor, "order an agenda")
     meeting = _locked_meeting(meeting)
-    items = {item.pk: item for item in meeting.agenda_items.filter(removed=False)}
+    current = meeting.agenda_items.filter(removed=False).order_by("position", "id")
+    items = {item.pk: item for item in current}
+    if seen is not None and list(items) != list(seen):
+        raise ApplicationError(
+            "The agenda changed since you loaded the page (someone moved, added or removed an "
+            "item): nothing was moved. Look at it again and make your move.",
+            code="stale",
+        )
     if sorted(item_ids) != sorted(items) or len(set(item_ids)) != len(item_ids):
         raise ApplicationError(
             "Give every item of the agenda exactly once, in the new order; the agenda has "

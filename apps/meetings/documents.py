@@ -8,14 +8,24 @@ from django.conf import settings
 from docx import Document
 from docx.shared import Pt
 
+from apps.core.models import DatePrecision, describe_date
 from apps.core.text import xml_safe
 from apps.plenary.models import PlenaryMeeting
 
 from .selectors import agenda_items
 
 
+def day_text(meeting: PlenaryMeeting) -> str:
+    """The meeting's day or days, as precisely as the record gives them ('May 2024')."""
+    start = describe_date(meeting.starts_on, meeting.starts_precision)
+    ends_on = meeting.ends_on
+    if ends_on and ends_on != meeting.starts_on and meeting.starts_precision == DatePrecision.DAY:
+        return f"{start} to {describe_date(ends_on, DatePrecision.DAY)}"
+    return start
+
+
 def when_text(meeting: PlenaryMeeting) -> str:
-    """'8 December 2026, 09:00-17:00 (Europe/Paris)', or the day for the record's meetings."""
+    """'8 December 2026, 09:00-17:00 (Europe/Paris)', or the days for the record's meetings."""
     if meeting.starts_at and meeting.ends_at:
         zone = zoneinfo.ZoneInfo(meeting.time_zone)
         start, end = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
@@ -25,7 +35,7 @@ def when_text(meeting: PlenaryMeeting) -> str:
             f"{start.day} {start:%B %Y} {start:%H:%M} to {end.day} {end:%B %Y} {end:%H:%M} "
             f"({meeting.time_zone})"
         )
-    return f"{meeting.starts_on.day} {meeting.starts_on:%B %Y}"
+    return day_text(meeting)
 
 
 def agenda_docx(meeting: PlenaryMeeting) -> bytes:
@@ -39,7 +49,10 @@ def agenda_docx(meeting: PlenaryMeeting) -> bytes:
         ("Where", meeting.place),
         ("Call", meeting.call_link),
         ("Host", str(meeting.host_agency or "")),
-        ("Chair", meeting.chair.get_full_name() if meeting.chair else ""),
+        (
+            "Chair",
+            (meeting.chair.get_full_name() or meeting.chair.username) if meeting.chair else "",
+        ),
     ]
     for label, value in facts:
         if value:

@@ -16,6 +16,7 @@ Kind = AgendaItem.Kind
 # An agenda lists at most this many items of one kind, the most pressing first, then one item
 # saying how many more there are: a meeting takes a page of business, not the whole tracker.
 ITEMS_PER_KIND = 20
+MORE_COUNTED = 999
 
 
 @dataclass(frozen=True)
@@ -139,11 +140,13 @@ def agenda_proposed(meeting: PlenaryMeeting) -> list[Proposed]:
 
 def _more(rows, key: str, what: str) -> list[Proposed]:
     """One item counting the rows past the first ITEMS_PER_KIND, if there are any."""
-    more = rows[ITEMS_PER_KIND:].count()
+    # Counted up to a bound: past it, "999 or more" says as much and costs no more to find.
+    more = rows[ITEMS_PER_KIND : ITEMS_PER_KIND + MORE_COUNTED].count()
     if not more:
         return []
     kind = Kind.OVERDUE if key == "overdue" else Kind.AWAITING_ROUND
-    return [Proposed(f"{key}:more", kind, f"{more} {what}")]
+    count = f"{more} or more" if more == MORE_COUNTED else str(more)
+    return [Proposed(f"{key}:more", kind, f"{count} {what}")]
 
 
 def _deliverables():
@@ -181,6 +184,7 @@ def minutes_entries(meeting: PlenaryMeeting) -> list[MinutesEntry]:
     decisions = (
         Decision.objects.filter(meeting=meeting)
         .select_related("round__deliverable__lead_group", "revision", "recorded_by")
+        .defer("revision__text")  # a revision's extracted text can be megabytes
         .prefetch_related(Prefetch("round__positions", queryset=stated, to_attr="stated_here"))
     )
     return [

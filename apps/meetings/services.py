@@ -2,6 +2,7 @@
 written and approved at a later meeting. Who: the secretariat."""
 
 import datetime
+import functools
 import zoneinfo
 from collections.abc import Mapping
 
@@ -34,10 +35,24 @@ def _invalid(field: str, message: str) -> ApplicationError:
     return ApplicationError(message, code="invalid", extra={"fields": {field: [message]}})
 
 
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    """The IANA names a calendar client knows: not the system's "localtime" or "Factory", nor
+    the "posix/" and "right/" copies."""
+    return frozenset(
+        name
+        for name in zoneinfo.available_timezones()
+        if name not in {"localtime", "Factory"} and not name.startswith(("posix/", "right/"))
+    )
+
+
 def _zone(name: str) -> zoneinfo.ZoneInfo:
+    known = name in _known_zones()
     try:
+        if not known:
+            raise ValueError(name)
         return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         raise _invalid(
             "time_zone",
             f"Unknown time zone {name[:60]!r}: give an IANA name such as Europe/Paris, "
@@ -71,6 +86,8 @@ def meeting_schedule(
         date_checked(moment.astimezone(zone).date(), field=field)
     if ends_at <= starts_at:
         raise _invalid("ends_at", "A meeting must end after it starts.")
+    if len(call_link) > 200:
+        raise _invalid("call_link", f"The call link is {len(call_link)} characters; at most 200.")
     if call_link:
         try:
             URLValidator(schemes=["https", "http"])(call_link)
@@ -104,7 +121,10 @@ def attendance_record(
     recorded is updated (its history keeps the earlier answer)."""
     require_secretariat(actor, "record attendance")
     now = now or timezone.now()
-    existing = {row.agency_id: row for row in meeting.attendance.select_for_update()}
+    # The meeting's row first: two first recordings of one agency at once would otherwise both
+    # insert, and the second fail on the unique constraint.
+    PlenaryMeeting.objects.select_for_update().only("pk").get(pk=meeting.pk)
+    existing = {row.agency_id: row for row in meeting.attendance.all()}
     saved = []
     for agency, (status, represented_by) in sorted(rows.items(), key=lambda i: i[0].acronym):
         if status not in Attendance.Status.values:

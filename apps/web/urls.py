@@ -9,11 +9,14 @@ from .views import (
     deliverables,
     groups,
     home,
+    meeting_agenda,
+    meetings,
     objections,
     overview,
     reports,
     revisions,
     rounds,
+    watching,
 )
 
 app_name = "web"
@@ -52,6 +55,9 @@ urlpatterns = [
     ),
     path("rounds/<int:pk>/", rounds.round_detail, name="round"),
     path("rounds/<int:pk>/position/", rounds.round_position, name="position"),
+    # Before round-decide, whose <action> would take these paths.
+    path("rounds/<int:pk>/outcome/", rounds.round_outcome_view, name="round-outcome"),
+    path("rounds/<int:pk>/other-channel/", rounds.round_other_channel, name="round-other-channel"),
     path("rounds/<int:pk>/<str:action>/", rounds.round_decide, name="round-decide"),
     path("objections/<int:pk>/answer/", objections.objection_answer_view, name="objection-answer"),
     path("groups/", groups.group_list, name="groups"),
@@ -59,6 +65,36 @@ urlpatterns = [
     path("groups/<int:pk>/outlook/", groups.outlook_add, name="outlook-add"),
     path("outlook/<int:pk>/", groups.outlook_edit, name="outlook-edit"),
     path("agencies/", agencies.agency_list, name="agencies"),
+    path("meetings/", meetings.meeting_list, name="meetings"),
+    path("meetings/new/", meetings.meeting_new, name="meeting-new"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/agenda.docx", meetings.agenda_docx_view, name="meeting-agenda-docx"),
+    path("meetings/<int:pk>/agenda.ics", meetings.agenda_ics_view, name="meeting-agenda-ics"),
+    path(
+        "meetings/<int:pk>/agenda/build/",
+        meeting_agenda.agenda_build_view,
+        name="meeting-agenda-build",
+    ),
+    path(
+        "meetings/<int:pk>/agenda/add/", meeting_agenda.agenda_add_view, name="meeting-agenda-add"
+    ),
+    path(
+        "meetings/<int:pk>/agenda/<int:item>/move/",
+        meeting_agenda.agenda_move_view,
+        name="meeting-agenda-move",
+    ),
+    path(
+        "meetings/<int:pk>/agenda/<int:item>/take-off/",
+        meeting_agenda.agenda_take_off_view,
+        name="meeting-agenda-take-off",
+    ),
+    path("meetings/<int:pk>/attendance/", meetings.attendance_view, name="meeting-attendance"),
+    path("meetings/<int:pk>/minutes/", meetings.minutes_view, name="meeting-minutes"),
+    path(
+        "meetings/<int:pk>/minutes/approve/",
+        meetings.minutes_approve_view,
+        name="meeting-minutes-approve",
+    ),
     path("overview/", overview.overview, name="overview"),
     path("reports/", reports.report_list, name="reports"),
     path("reports/request/", reports.report_request, name="report-request"),
@@ -67,4 +103,13 @@ urlpatterns = [
     path("reports/<int:pk>/file/", reports.report_file, name="report-file"),
     # Feed readers sign in with a token (apps.api.feed_access), browsers with their session.
     path("feed/atom/", readable_with_token(PublicationsFeed()), name="feed"),
+    # Watching (apps.watching): the inbox, the watch form, and private feed addresses, whose
+    # secret in the path is the only credential a feed reader or calendar sends.
+    path("notifications/", watching.notifications, name="notifications"),
+    path("notifications/read/", watching.notifications_read, name="notifications-read"),
+    path("notifications/<int:pk>/", watching.notification_open, name="notification-open"),
+    path("watch/", watching.watch, name="watch"),
+    path("feeds/", watching.feed_address_page, name="feed-addresses"),
+    path("feeds/<str:token>/watched.atom", watching.feed_watched, name="feed-watched"),
+    path("feeds/<str:token>/calendar.ics", watching.feed_calendar, name="feed-calendar"),
 ]

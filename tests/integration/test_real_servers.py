@@ -353,7 +353,9 @@ def test_every_write_through_a_real_server(server: Server):
     outlook(world, cochair, twg["id"])
     admin_edit(world, secretariat, drafting["results"][1])
     revisions(world, cochair, drafting["results"][1]["id"])
+    plenary_through_the_api(world, drafting["results"][1]["id"])
     report_drafts(world, secretariat)
+    meetings(world, secretariat)
     token_page(world)
     sign_out(world, cochair)
 
@@ -398,11 +400,22 @@ def progress_and_moves(world: World, cochair: Client, deliverable: dict) -> None
 
 
 def rounds_through_the_web(world: World, secretariat: Client, pk: int) -> None:
-    """The secretariat opens a round, a delegate answers, the secretariat extends and cancels."""
-    page = reverse("web:deliverable", args=[pk])
-    response = secretariat.submit(
-        page, reverse("web:round-open", args=[pk]), {"channel": "written_procedure"}
-    )
+    """The secretariat opens a round (once it has ticked each agency nobody can be written
+    to, to be decided at the demo's sample plenary), a delegate answers, the secretariat
+    records the plenary's outcome and another channel, then extends and cancels."""
+    from apps.record.demo import SAMPLE_MEETING_TITLE
+
+    page, open_at = reverse("web:deliverable", args=[pk]), reverse("web:round-open", args=[pk])
+    meetings = world.api.json("/api/v1/meetings/?page_size=200")["results"]
+    [sample] = [m["id"] for m in meetings if m["title"] == SAMPLE_MEETING_TITLE]
+    typed = {"channel": "written_procedure", "meeting": str(sample)}
+    refused = secretariat.submit(page, open_at, typed)  # no box ticked
+    assert refused.status_code == 400, refused.status_code
+    assert "Acknowledge them to open the round anyway" in html.unescape(refused.text)
+    assert world.stored(f"/api/v1/deliverables/{pk}/")["state"] == "submitted"  # nothing opened
+    unreachable = secretariat.form(page, open_at).options["acknowledge_unreachable"]
+    assert unreachable, "the demo's record has member agencies nobody can be written to"
+    response = secretariat.submit(page, open_at, {**typed, "acknowledge_unreachable": unreachable})
     [opened] = world.api.json(f"/api/v1/consensus-rounds/?deliverable={pk}&state=open")["results"]
     round_page, api = reverse("web:round", args=[opened["id"]]), opened["url"]
     api = urlsplit(api).path
@@ -417,6 +430,9 @@ def rounds_through_the_web(world: World, secretariat: Client, pk: int) -> None:
     latest = {row["agency"]["acronym"]: row["latest"] for row in world.stored(api)["agencies"]}
     assert latest["NASA"]["position"] == "concur"
     assert latest["NASA"]["recorded_by"]["username"] == "delegate-nasa"
+
+    plenary_outcome_through_the_web(world, secretariat, opened["id"], sample)
+    other_channel_through_the_web(world, secretariat, opened["id"], unreachable)
 
     later = datetime.date.fromisoformat(opened["deadline"]) + datetime.timedelta(days=7)
     response = secretariat.submit(
@@ -437,14 +453,74 @@ def rounds_through_the_web(world: World, secretariat: Client, pk: int) -> None:
     assert world.stored(f"/api/v1/deliverables/{pk}/")["state"] == "submitted"
 
 
+def plenary_outcome_through_the_web(
+    world: World, secretariat: Client, round_id: int, meeting: int
+) -> None:
+    """ESA and JAXA attend the round's meeting (its page's attendance form); the round page's
+    one outcome form records both: the default for ESA, JAXA's abstention with its reason."""
+    agencies = world.api.json("/api/v1/agencies/?page_size=200")["results"]
+    ids = {agency["acronym"]: agency["id"] for agency in agencies}
+    meeting_page = reverse("web:meeting", args=[meeting])
+    response = secretariat.submit(
+        meeting_page,
+        reverse("web:meeting-attendance", args=[meeting]),
+        {f"a{ids['ESA']}-status": "present", f"a{ids['JAXA']}-status": "present"},
+    )
+    redirected(secretariat, response, meeting_page, "record who attended")
+
+    round_page = reverse("web:round", args=[round_id])
+    outcome = reverse("web:round-outcome", args=[round_id])
+    form = secretariat.form(round_page, outcome)
+    assert (form.fields["meeting"], form.fields["default"]) == (str(meeting), "concur")
+    response = secretariat.submit(
+        round_page,
+        outcome,
+        {f"position_{ids['JAXA']}": "abstain",
+         f"rationale_{ids['JAXA']}": "Outside our programme this year"},
+    )  # fmt: skip
+    shown = redirected(secretariat, response, round_page, "record the plenary outcome")
+    assert "RESOLVED:" in shown and "the round stays open" in shown
+    latest = {
+        row["agency"]["acronym"]: row["latest"]
+        for row in world.stored(f"/api/v1/consensus-rounds/{round_id}/")["agencies"]
+    }
+    assert (latest["ESA"]["position"], latest["JAXA"]["position"]) == ("concur", "abstain")
+    assert latest["JAXA"]["rationale"] == "Outside our programme this year"
+    assert {latest[a]["recorded_by"]["username"] for a in ("ESA", "JAXA")} == {"secretariat"}
+    assert latest["NASA"]["recorded_by"]["username"] == "delegate-nasa"  # absent: its own say
+    [decision] = world.stored(f"/api/v1/meetings/{meeting}/decisions/")["results"]
+    assert decision["statement"].startswith("RESOLVED:")
+
+
+def other_channel_through_the_web(
+    world: World, secretariat: Client, round_id: int, unreachable: list[str]
+) -> None:
+    """The secretariat records that an agency nobody can be written to was phoned: one of the
+    round page's "Record another channel" forms; its silence then counts."""
+    round_page = reverse("web:round", args=[round_id])
+    action = reverse("web:round-other-channel", args=[round_id])
+    [told] = [
+        form
+        for form in forms_of(secretariat.page(round_page))
+        if form.action == action and form.fields.get("agency") == unreachable[0]
+    ]
+    response = secretariat.request(
+        "POST",
+        action,
+        data={**told.fields, "note": "Phoned the head of delegation"},
+        headers={"Origin": world.server.base, "Referer": world.server.base + round_page},
+    )
+    shown = redirected(secretariat, response, round_page, "record another channel")
+    assert f"Recorded how {unreachable[0]} was told" in shown
+    assert unreachable[0] in world.stored(f"/api/v1/consensus-rounds/{round_id}/")["silence_counts"]
+
+
 def rounds_through_the_api(world: World, secretariat: Client, pk: int) -> None:
     """A script opens a round (201 and its Location), another records ESA's position (201);
     once the deadline has passed the secretariat closes the round on its page."""
-    response = world.api.post_json(
-        f"/api/v1/deliverables/{pk}/consensus-rounds/",
-        {"channel": "written_procedure", "reason": "The corrected version"},
+    response = round_opened(
+        world, pk, {"channel": "written_procedure", "reason": "The corrected version"}
     )
-    assert response.status_code == 201, response.text
     round = response.json()
     assert response.headers["Location"] == round["url"]
     api = urlsplit(response.headers["Location"]).path
@@ -475,6 +551,91 @@ def rounds_through_the_api(world: World, secretariat: Client, pk: int) -> None:
     assert (closed["state"], closed["outcome"]) == ("closed", "consensus")
     assert closed["closed_by"]["username"] == "secretariat"
     assert world.stored(f"/api/v1/deliverables/{pk}/")["state"] in ("approved", "sam_endorsement")
+
+
+def round_opened(world: World, pk: int, body: dict) -> requests.Response:
+    """As a script opens a round: the demo's record has member agencies nobody can be written
+    to, so the first try is refused naming them; acknowledged, the round opens (201)."""
+    url = f"/api/v1/deliverables/{pk}/consensus-rounds/"
+    refused = world.api.post_json(url, body)
+    assert refused.status_code == 400, refused.text
+    error = refused.json()
+    assert error["code"] == "unreachable_not_acknowledged" and error["unreachable"], error
+    assert world.stored(f"/api/v1/deliverables/{pk}/")["state"] == "submitted"  # nothing opened
+    response = world.api.post_json(url, {**body, "acknowledge_unreachable": error["unreachable"]})
+    assert response.status_code == 201, response.text
+    return response
+
+
+def plenary_through_the_api(world: World, pk: int) -> None:
+    """The co-chair's script submits the deliverable; the secretariat's schedules a plenary
+    (201, its Location a plain str), adds an item to its agenda (201), records who attended,
+    opens a round to be decided there, records the meeting's outcome for every agency present
+    in one POST (201) and that an agency nobody can write to was told by phone (201); each
+    read back through the API."""
+    api, cochair = world.api, world.script(world.token_for("cochair-twg"))
+    for target in ("wg_review", "submitted"):
+        response = cochair.post_json(
+            f"/api/v1/deliverables/{pk}/transitions/", {"to": target, "reason": f"To {target}"}
+        )
+        assert response.status_code == 200, response.text
+
+    day = datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=10)
+    title = f"Plenary {uuid.uuid4().hex[:6]}"
+    response = api.post_json(
+        "/api/v1/meetings/",
+        {"title": title, "kind": "plenary", "starts_at": f"{day}T09:00:00+01:00",
+         "ends_at": f"{day}T17:00:00+01:00", "time_zone": "Europe/Paris",
+         "place": "Paris, France", "host_agency": "ESA", "chair": "secretariat"},
+    )  # fmt: skip
+    assert response.status_code == 201, response.text
+    meeting = response.json()
+    assert response.headers["Location"] == meeting["url"]
+    at = urlsplit(meeting["url"]).path
+    stored = world.stored(at)
+    assert (stored["title"], stored["starts_at"], stored["chair"]["username"]) == (
+        title, f"{day}T08:00:00Z", "secretariat",
+    )  # fmt: skip
+
+    response = api.post_json(f"{at}agenda/", {"title": "Any other business"})
+    assert response.status_code == 201, response.text
+    item = world.stored(urlsplit(response.headers["Location"]).path)
+    assert (item["title"], item["kind"]) == ("Any other business", "other")
+
+    response = api.post_json(
+        f"{at}attendance/",
+        {"rows": [{"agency": a, "status": "present"} for a in ("ESA", "JAXA", "NASA")]},
+    )
+    assert response.status_code == 200 and response.json()["changed"] == ["ESA", "JAXA", "NASA"]
+    assert world.stored(f"{at}attendance/")["count"] == 3
+
+    deadline = (day + datetime.timedelta(days=7)).isoformat()
+    round = round_opened(world, pk, {"channel": "plenary", "meeting": meeting["id"],
+                                     "deadline": deadline}).json()  # fmt: skip
+    round_at = urlsplit(round["url"]).path
+    response = api.post_json(
+        f"{round_at}outcome/",
+        {"meeting": meeting["id"], "exceptions": [{"agency": "NASA", "position": "abstain"}]},
+    )
+    assert response.status_code == 201, response.text
+    decision = response.json()
+    assert response.headers["Location"] == decision["url"]
+    assert (decision["positions_recorded"], decision["round"]["state"]) == (3, "open")
+    [listed] = world.stored(f"{at}decisions/")["results"]
+    assert listed["statement"].startswith("RESOLVED:") and listed["id"] == decision["id"]
+    stated = {row["agency"]["acronym"]: row["latest"] for row in world.stored(round_at)["agencies"]}
+    assert (stated["NASA"]["position"], stated["ESA"]["position"]) == ("abstain", "concur")
+
+    notices = world.stored(f"{round_at}notices/?page_size=200")["results"]
+    untold = next(row["agency"]["acronym"] for row in notices if not row["reachable"])
+    response = api.post_json(
+        f"{round_at}notices/", {"agency": untold, "note": "Phoned the head of delegation"}
+    )
+    assert response.status_code == 201, response.text
+    location = urlsplit(response.headers["Location"])
+    [row] = world.stored(f"{location.path}?{location.query}")["results"]
+    assert row["told"] and row["notices"][-1]["status"] == "other_channel"
+    assert untold in world.stored(round_at)["silence_counts"]
 
 
 def outlook(world: World, cochair: Client, group: int) -> None:
@@ -565,6 +726,106 @@ def report_drafts(world: World, secretariat: Client) -> None:
     again = world.stored(urlsplit(response.headers["Location"]).path)
     assert (again["year"], again["version"]) == (draft["year"], draft["version"] + 1)
     assert again["requested_by"]["username"] == "secretariat"
+
+
+def meetings(world: World, secretariat: Client) -> None:
+    """The secretariat schedules a teleconference, builds its agenda from the tracker, adds an
+    item, moves it up, takes another off, records the attendance in one form, writes the
+    minutes and approves them at the next plenary (the demo's sample one); the agenda
+    downloads as DOCX and ICS."""
+    from apps.record.demo import SAMPLE_MEETING_TITLE
+
+    def rows(sql: str, *args) -> list[tuple]:
+        with psycopg.connect(database_url(world.server.database)) as conn:
+            return conn.execute(sql, args).fetchall()
+
+    new = reverse("web:meeting-new")
+    day = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=7)).date()
+    title = f"Teleconference {uuid.uuid4().hex[:6]}"
+    host = next(value for value in secretariat.form(new, new).options["host_agency"] if value)
+    response = secretariat.submit(
+        new,
+        new,
+        {"title": title, "kind": "teleconference", "day": day.isoformat(), "starts": "14:00",
+         "ends": "16:00", "time_zone": "America/Toronto", "place": "Online",
+         "call_link": "https://meet.example.org/isecg", "host_agency": host},
+    )  # fmt: skip
+    assert response.status_code == 302, f"schedule: {response.status_code} {response.text[-800:]}"
+    page = urlsplit(response.headers["Location"]).path
+    pk = int(re.fullmatch(r"/meetings/(\d+)/", page).group(1))
+    redirected(secretariat, response, page, "schedule a meeting")
+    stored = world.stored(f"/api/v1/meetings/{pk}/")
+    assert (stored["title"], stored["starts_on"], stored["kind"]) == (
+        title, day.isoformat(), "teleconference",
+    )  # fmt: skip
+    [(starts_at, zone)] = rows(
+        "SELECT starts_at, time_zone FROM plenary_plenarymeeting WHERE id = %s", pk
+    )
+    assert (zone, starts_at.astimezone(datetime.UTC).hour) == ("America/Toronto", 19)  # EST
+
+    def agenda() -> list[tuple]:
+        return rows(
+            "SELECT id, title FROM meetings_agendaitem WHERE meeting_id = %s AND NOT removed "
+            "ORDER BY position, id",
+            pk,
+        )
+
+    response = secretariat.submit(page, reverse("web:meeting-agenda-build", args=[pk]))
+    built = agenda()
+    assert f"{len(built)} item" in redirected(secretariat, response, page, "build an agenda")
+    assert built, "the demo's tracker proposes items"
+    response = secretariat.submit(
+        page, reverse("web:meeting-agenda-add", args=[pk]), {"title": "Any other business"}
+    )
+    redirected(secretariat, response, page, "add an agenda item")
+    added = agenda()
+    assert added[-1][1] == "Any other business" and added[:-1] == built
+    move = reverse("web:meeting-agenda-move", args=[pk, added[-1][0]])
+    response = secretariat.submit(page, move, button=("direction", "up"))
+    redirected(secretariat, response, page, "move an agenda item up")
+    assert agenda() == [*added[:-2], added[-1], added[-2]]
+    remove = reverse("web:meeting-agenda-take-off", args=[pk, added[0][0]])
+    response = secretariat.submit(page, remove, {"reason": "Taken at the plenary"})
+    redirected(secretariat, response, page, "take an item off the agenda")
+    assert added[0] not in agenda()
+
+    attendance = reverse("web:meeting-attendance", args=[pk])
+    statuses = [
+        name for name in secretariat.form(page, attendance).fields if name.endswith("-status")
+    ]
+    assert len(statuses) >= 27, statuses  # a row per member agency
+    chosen = {name: "present" for name in statuses[:3]} | {statuses[3]: "apologies"}
+    chosen[statuses[0].replace("-status", "-represented_by")] = "J. Doe (head of delegation)"
+    response = secretariat.submit(page, attendance, chosen)
+    redirected(secretariat, response, page, "record the attendance")
+    recorded = rows(
+        "SELECT status, represented_by FROM meetings_attendance WHERE meeting_id = %s", pk
+    )
+    assert sorted(status for status, _ in recorded) == ["apologies", *["present"] * 3]
+    assert ("present", "J. Doe (head of delegation)") in recorded
+
+    text = "1. Opening by the chair.\n2. The agenda was adopted."
+    response = secretariat.submit(
+        page, reverse("web:meeting-minutes", args=[pk]), {"minutes": text}
+    )
+    redirected(secretariat, response, page, "write the minutes")
+    assert world.stored(f"/api/v1/meetings/{pk}/")["minutes"] == text
+    meetings = world.api.json("/api/v1/meetings/?page_size=200")["results"]
+    [sample] = [m["id"] for m in meetings if m["title"] == SAMPLE_MEETING_TITLE]
+    approve = reverse("web:meeting-minutes-approve", args=[pk])
+    assert str(sample) in secretariat.form(page, approve).options["at_meeting"]
+    response = secretariat.submit(page, approve, {"at_meeting": str(sample)})
+    assert "Approved at" in redirected(secretariat, response, page, "approve the minutes")
+    assert rows("SELECT minutes_approved_in_id FROM plenary_plenarymeeting WHERE id = %s", pk) == [
+        (sample,)
+    ]
+
+    docx = secretariat.request("GET", reverse("web:meeting-agenda-docx", args=[pk]))
+    assert docx.status_code == 200 and docx.content.startswith(b"PK")
+    assert docx.headers["Content-Type"].endswith("wordprocessingml.document")
+    ics = secretariat.request("GET", reverse("web:meeting-agenda-ics", args=[pk]))
+    assert ics.status_code == 200 and ics.headers["Content-Type"].startswith("text/calendar")
+    assert b"BEGIN:VEVENT" in ics.content and b"TZID=America/Toronto" in ics.content
 
 
 def token_page(world: World) -> None:

@@ -82,6 +82,7 @@ def test_every_web_form_takes_garbage_without_error_and_escapes_it(cast, world, 
     secretariat.force_login(cast.secretariat)
     delegate = Client()
     delegate.force_login(cast.delegates["NASA"])
+    esa = cast.agencies["ESA"].pk
     forms = [
         (as_cochair, "web:progress", "planned", lambda t, d: {
             "percent_complete": t[:4], "rag": t[:10], "next_milestone": t, "target_date": d,
@@ -92,6 +93,11 @@ def test_every_web_form_takes_garbage_without_error_and_escapes_it(cast, world, 
         (delegate, "web:position", "round", lambda t, d: {
             "agency": t[:10], "position": "object", "rationale": t}),
         (secretariat, "web:round-decide", "round", lambda t, d: {"reason": t, "deadline": d}),
+        (secretariat, "web:round-outcome", "round", lambda t, d: {
+            "meeting": world["meeting"].pk, "default": t[:12] or "object",
+            f"position_{esa}": t[:12], f"rationale_{esa}": t}),
+        (secretariat, "web:round-other-channel", "round", lambda t, d: {
+            "agency": "JAXA" if len(t) % 2 else t[:10], "note": t}),
         (as_cochair, "web:outlook-add", "twg", lambda t, d: {"year": t[:6], "text": t}),
         (as_cochair, "web:outlook-edit", "outlook", lambda t, d: {
             f"o{world['outlook'].pk}-text": t, f"o{world['outlook'].pk}-assessment": t[:12],

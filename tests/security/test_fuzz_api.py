@@ -9,6 +9,7 @@ import datetime
 import io
 import json
 from xml.etree import ElementTree  # parsing what the app itself wrote
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from apps.deliverables.models import Deliverable, DeliverableState
+from tests import factories
 
 from .hostile import FUZZ, QUIET, Tally, dates, hostile_dates, hostile_text, texts
 from .test_routes import history_rows
@@ -158,7 +160,8 @@ def test_consensus_round_writes_take_anything_without_a_server_error(cast, api, 
         "open": (
             [reverse("api:deliverable-consensus-rounds", args=[d.pk]) for d in submitted[1:]],
             {"channel": st.sampled_from(["plenary", "written_procedure", "x"]),
-             "deadline": dates, "meeting": st.integers(-1, 10**12), "reason": texts},
+             "deadline": dates, "meeting": st.integers(-1, 10**12), "reason": texts,
+             "acknowledge_unreachable": st.lists(st.one_of(st.just("ESA"), texts), max_size=3)},
             ("channel",),
         ),
         "position": (
@@ -190,6 +193,90 @@ def test_consensus_round_writes_take_anything_without_a_server_error(cast, api, 
     def write(target, role):
         url, body = target
         send(tally, api[role], "post", url, body)
+
+    write()
+
+
+# Times at and past the calendar's ends, in zones 26 hours apart, without an offset, or not one.
+moments = st.one_of(
+    st.datetimes(
+        datetime.datetime(1957, 1, 1), datetime.datetime(2200, 12, 31),
+        timezones=st.sampled_from([datetime.UTC, ZoneInfo("Pacific/Kiritimati"),
+                                   ZoneInfo("Etc/GMT+12")]),
+    ).map(datetime.datetime.isoformat),
+    st.sampled_from(["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00",
+                     "2200-12-31T23:30:00-12:00", "2026-12-08T09:00:00"]),
+    hostile_dates,
+)  # fmt: skip
+zones = st.one_of(
+    st.sampled_from(["Europe/Paris", "UTC", "America", "../etc", "Etc/../UTC", "x" * 300]), texts
+)
+acronyms = st.one_of(st.sampled_from(["ESA", "jaxa", "NASA"]), texts)
+
+
+def test_meeting_writes_take_anything_without_a_server_error(cast, api, tally):
+    from apps.meetings.agenda import agenda_item_add
+    from apps.meetings.services import attendance_record, meeting_schedule
+
+    start = datetime.datetime(2026, 12, 8, 9, tzinfo=datetime.UTC)
+    meeting, later = (
+        meeting_schedule(actor=cast.secretariat, title=title, kind="plenary", starts_at=when,
+                         ends_at=when + datetime.timedelta(hours=8))
+        for title, when in [("Paris", start), ("Later", start + datetime.timedelta(days=60))]
+    )  # fmt: skip
+    item = agenda_item_add(meeting=meeting, actor=cast.secretariat, title="AOB")
+    attendance_record(meeting=meeting, actor=cast.secretariat,
+                      rows={cast.agencies["ESA"]: ("present", "")})  # fmt: skip
+    round = factories.ConsensusRoundFactory(
+        deliverable=cast.deliverable("in_consensus"), opened_by=cast.secretariat,
+        opened_on=datetime.date.today(), deadline=datetime.date(2200, 1, 1), meeting=meeting,
+    )  # fmt: skip
+    round.eligible_agencies.set(cast.agencies.values())
+    at = f"/api/v1/meetings/{meeting.pk}/"
+    positions = st.sampled_from(["concur", "no_objection", "abstain", "object", "veto"])
+    endpoints = {  # name: (method, URL, its fields, the fields it requires)
+        "schedule": ("post", "/api/v1/meetings/",
+                     {"title": texts, "kind": st.sampled_from(["plenary", "x"]),
+                      "starts_at": moments, "ends_at": moments, "time_zone": zones,
+                      "place": texts, "call_link": texts, "host_agency": acronyms,
+                      "chair": st.one_of(st.just("secretariat"), texts),
+                      "is_sample": st.one_of(st.booleans(), texts)},
+                     ("title", "kind", "starts_at", "ends_at")),
+        "minutes": ("patch", at, {"minutes": texts}, ("minutes",)),
+        "approve": ("post", f"{at}approve-minutes/",
+                    {"at_meeting": st.one_of(st.just(later.pk), st.integers(-1, 2**40)),
+                     "note": texts}, ("at_meeting",)),
+        "item": ("post", f"{at}agenda/", {"title": texts, "note": texts}, ("title",)),
+        "order": ("put", f"{at}agenda/order/",
+                  {"item_ids": st.lists(st.one_of(st.just(item.pk), st.integers(-1, 2**40)),
+                                        max_size=4)}, ("item_ids",)),
+        "remove": ("post", f"{at}agenda/{item.pk}/remove/", {"reason": texts}, ("reason",)),
+        "attendance": ("post", f"{at}attendance/",
+                       {"rows": st.lists(st.fixed_dictionaries(
+                           {"agency": acronyms,
+                            "status": st.sampled_from(["present", "absent", "asleep"])},
+                           optional={"represented_by": texts}), max_size=4)}, ("rows",)),
+        "outcome": ("post", f"/api/v1/consensus-rounds/{round.pk}/outcome/",
+                    {"meeting": st.one_of(st.just(meeting.pk), st.integers(-1, 2**40)),
+                     "default": positions,
+                     "exceptions": st.lists(st.fixed_dictionaries(
+                         {"agency": acronyms, "position": positions},
+                         optional={"rationale": texts}), max_size=3)}, ("meeting",)),
+        "other_channel": ("post", f"/api/v1/consensus-rounds/{round.pk}/notices/",
+                          {"agency": acronyms, "note": texts}, ("agency", "note")),
+    }  # fmt: skip
+    endpoint_bodies = st.one_of(
+        *[
+            st.tuples(st.just(method), st.just(url), bodies(fields, required))
+            for method, url, fields, required in endpoints.values()
+        ]
+    )
+
+    @settings(FUZZ, max_examples=80)
+    @given(target=endpoint_bodies, role=st.sampled_from(["secretariat", "secretariat", "reader"]))
+    def write(target, role):
+        method, url, body = target
+        send(tally, api[role], method, url, body)
 
     write()
 

@@ -121,6 +121,40 @@ def test_round_forms_take_anything_without_a_server_error(cast, people, tally):
     submit()
 
 
+def test_outcome_and_other_channel_forms_take_anything_without_a_server_error(cast, people, tally):
+    from apps.meetings.services import attendance_record
+
+    meeting = factories.PlenaryMeetingFactory()
+    people["secretariat"].post(
+        reverse("web:round-open", args=[cast.deliverable("submitted").pk]),
+        {"channel": "plenary", "deadline": "2200-12-30", "meeting": meeting.pk},
+    )
+    round = meeting.consensus_rounds.get()
+    esa, jaxa = cast.agencies["ESA"], cast.agencies["JAXA"]
+    attendance_record(
+        meeting=meeting, actor=cast.secretariat, rows={esa: ("present", ""), jaxa: ("present", "")}
+    )
+    positions = st.sampled_from(["", "concur", "object", "abstain", "x"])
+
+    @FORM
+    @given(
+        text=texts, position=positions, default=positions,
+        agency=st.sampled_from(["ESA", "JAXA", "NASA", "", "x"]),
+        who=st.sampled_from(["secretariat", "cochair", "delegate"]),
+    )  # fmt: skip
+    def submit(text, position, default, agency, who):
+        post(tally, people[who], reverse("web:round-outcome", args=[round.pk]), {
+            "meeting": meeting.pk, "default": default, f"position_{esa.pk}": position,
+            f"rationale_{esa.pk}": text, f"rationale_{jaxa.pk}": text[:40],
+        })  # fmt: skip
+        post(tally, people[who], reverse("web:round-other-channel", args=[round.pk]),
+             {"agency": agency, "note": text})  # fmt: skip
+
+    submit()
+    # Whatever was taken, the round's page still shows.
+    assert people["reader"].get(round.get_absolute_url()).status_code == 200
+
+
 def test_outlook_and_report_forms_take_anything_without_a_server_error(cast, people, tally):
     item = factories.OutlookItemFactory(group=cast.twg, year=2026)
     years = st.one_of(st.integers(1900, 2300).map(str), texts.map(lambda t: t[:8]))

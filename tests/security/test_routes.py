@@ -109,9 +109,83 @@ def api_comment_kwargs(world):
     }
 
 
+def agenda_item_kwargs(world):
+    """The world's meeting with two items on its agenda: the second is moved up, or taken off."""
+    from apps.meetings.models import AgendaItem
+
+    if "agenda" not in world:
+        world["agenda"] = [
+            AgendaItem.objects.create(
+                meeting=world["meeting"],
+                kind="other",
+                position=position,
+                title=title,
+                added_by=world["round"].opened_by,
+            )
+            for position, title in enumerate(("Opening", "Any other business"), start=1)
+        ]
+    return {"pk": world["meeting"].pk, "item": world["agenda"][1].pk}
+
+
+def agenda_order(world) -> str:
+    """The agenda as the meeting's page shows it, which a move sends back."""
+    return ",".join(str(item.pk) for item in world["agenda"])
+
+
+def later_meeting_kwargs(world):
+    """Minutes are approved at a later meeting than the one they record."""
+    if "later_meeting" not in world:
+        later = world["meeting"].starts_on + datetime.timedelta(days=90)
+        world["later_meeting"] = factories.PlenaryMeetingFactory(starts_on=later)
+    return {"pk": world["meeting"].pk}
+
+
+def attended_round_kwargs(world):
+    """An outcome is recorded for the agencies present: ESA and JAXA attended the round's
+    meeting."""
+    from apps.meetings.services import attendance_record
+
+    if "attended" not in world:
+        agencies = world["round"].eligible_agencies.filter(acronym__in=["ESA", "JAXA"])
+        world["attended"] = attendance_record(
+            meeting=world["meeting"],
+            actor=world["round"].opened_by,
+            rows={agency: ("present", "") for agency in agencies},
+        )
+    return {"pk": world["round"].pk}
+
+
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 TOMORROW = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+MEETING = {
+    "title": "December plenary", "kind": "plenary", "day": TOMORROW, "starts": "09:00",
+    "ends": "17:00", "time_zone": "Europe/Paris",
+}  # fmt: skip
 TOKEN_FORM = {"action": "create", "name": "walk", "scope": "read", "expires_in_days": "90"}
+
+
+def notification_kwargs(world):
+    """One of the reader's notifications: only its person opens it."""
+    from apps.watching.models import Notification
+
+    planned = world["planned"]
+    notification = Notification.objects.create(
+        user=world["user"], event="deliverable.edited", deliverable=planned, title="Edited",
+        url=planned.get_absolute_url(), source="walk:1", delivery="none",
+    )  # fmt: skip
+    return {"pk": notification.pk}
+
+
+def feed_kwargs(kind):
+    """A live feed address of the reader: the secret in the path is the credential."""
+
+    def kwargs(world):
+        from apps.watching.feed_addresses import feed_address_issue
+
+        return {"token": feed_address_issue(actor=world["user"], kind=kind).secret}
+
+    return kwargs
+
 
 WEB = {
     "web:home": Rule(),
@@ -190,6 +264,18 @@ WEB = {
         kwargs=lambda x: {"pk": x["round"].pk, "action": "extend"},
         write=(w("post", SECRETARIAT, lambda x: {"reason": "More time", "deadline": TOMORROW}),),
     ),
+    "web:round-outcome": Rule(
+        read_absent=True,
+        kwargs=attended_round_kwargs,
+        write=(
+            w("post", SECRETARIAT, lambda x: {"meeting": x["meeting"].pk, "default": "concur"}),
+        ),
+    ),
+    "web:round-other-channel": Rule(
+        read_absent=True,
+        kwargs=pk("round"),
+        write=(w("post", SECRETARIAT, lambda x: {"agency": "JAXA", "note": "Phoned, 3 May"}),),
+    ),
     "web:groups": Rule(),
     "web:group": Rule(kwargs=lambda x: {"pk": x["twg"].pk}),
     "web:outlook-add": Rule(
@@ -214,6 +300,44 @@ WEB = {
         ),
     ),
     "web:agencies": Rule(),
+    "web:meetings": Rule(),
+    "web:meeting-new": Rule(read=SECRETARIAT, write=(w("post", SECRETARIAT, lambda x: MEETING),)),
+    "web:meeting": Rule(kwargs=pk("meeting")),
+    "web:meeting-agenda-docx": Rule(kwargs=pk("meeting")),
+    "web:meeting-agenda-ics": Rule(kwargs=pk("meeting")),
+    "web:meeting-agenda-build": Rule(
+        read_absent=True, kwargs=pk("meeting"), write=(w("post", SECRETARIAT, lambda x: {}),)
+    ),
+    "web:meeting-agenda-add": Rule(
+        read_absent=True,
+        kwargs=pk("meeting"),
+        write=(w("post", SECRETARIAT, lambda x: {"title": "Any other business"}),),
+    ),
+    "web:meeting-agenda-move": Rule(
+        read_absent=True,
+        kwargs=agenda_item_kwargs,
+        write=(w("post", SECRETARIAT, lambda x: {"direction": "up", "order": agenda_order(x)}),),
+    ),
+    "web:meeting-agenda-take-off": Rule(
+        read_absent=True,
+        kwargs=agenda_item_kwargs,
+        write=(w("post", SECRETARIAT, lambda x: {"reason": "Covered under item 1"}),),
+    ),
+    "web:meeting-attendance": Rule(
+        read_absent=True,
+        kwargs=pk("meeting"),
+        write=(w("post", SECRETARIAT, lambda x: {f"a{x['agency'].pk}-status": "present"}),),
+    ),
+    "web:meeting-minutes": Rule(
+        read_absent=True,
+        kwargs=pk("meeting"),
+        write=(w("post", SECRETARIAT, lambda x: {"minutes": "1. Opening."}),),
+    ),
+    "web:meeting-minutes-approve": Rule(
+        read_absent=True,
+        kwargs=later_meeting_kwargs,
+        write=(w("post", SECRETARIAT, lambda x: {"at_meeting": x["later_meeting"].pk}),),
+    ),
     "web:overview": Rule(),
     "web:reports": Rule(),
     "web:report-request": Rule(
@@ -226,6 +350,25 @@ WEB = {
         read_absent=True, kwargs=pk("draft"), write=(w("post", SECRETARIAT, lambda x: {}),)
     ),
     "web:feed": Rule(),
+    "web:notifications": Rule(),
+    "web:notification-open": Rule(read=frozenset({"reader"}), kwargs=notification_kwargs),
+    "web:notifications-read": Rule(read_absent=True, write=(w("post", SIGNED_IN, lambda x: {}),)),
+    "web:watch": Rule(
+        read_absent=True,
+        write=(
+            w(
+                "post",
+                SIGNED_IN,
+                lambda x: {"scope": "deliverable", "target": x["planned"].pk, "action": "watch"},
+            ),
+        ),
+    ),
+    "web:feed-addresses": Rule(
+        write=(w("post", SIGNED_IN, lambda x: {"kind": "calendar", "action": "issue"}),)
+    ),
+    # Whoever holds the address reads the feed as its owner; no session is asked for.
+    "web:feed-watched": Rule(public=True, kwargs=feed_kwargs("atom")),
+    "web:feed-calendar": Rule(public=True, kwargs=feed_kwargs("calendar")),
     "api:token-page": Rule(write=(w("post", SIGNED_IN, lambda x: TOKEN_FORM),)),
     "api:docs": Rule(),
     "healthz": Rule(public=True),
@@ -348,6 +491,100 @@ API["api:deliverable-detail"] = api(
     kwargs=pk("planned"),
     write=(w("patch", TWG_COCHAIRS, lambda x: {"percent_complete": 30}, "json"),),
 )
+
+
+# The plenary through the API: a meeting's agenda (the web's two items), attendance, minutes
+# and decisions; a round's outcome (ESA recorded present) and how each agency was told.
+def api_agenda_kwargs(world):
+    return {"id": agenda_item_kwargs(world)["pk"]}
+
+
+def api_agenda_item_kwargs(world):
+    kwargs = agenda_item_kwargs(world)
+    return {"id": kwargs["pk"], "item": kwargs["item"]}
+
+
+def attended_round_kwargs(world):
+    from apps.meetings.models import Attendance
+
+    Attendance.objects.get_or_create(
+        meeting=world["meeting"], agency=world["round"].eligible_agencies.get(acronym="ESA"),
+        defaults={"status": "present", "recorded_by": world["round"].opened_by,
+                  "recorded_at": timezone.now()},
+    )  # fmt: skip
+    return {"pk": world["round"].pk}
+
+
+def decision_kwargs(world):
+    """A decision on the round whose deadline passed, so the open round's outcome is free."""
+    from apps.meetings.models import Decision
+
+    decision, _ = Decision.objects.get_or_create(
+        meeting=world["meeting"], round=world["expired_round"],
+        defaults={"statement": "RESOLVED: walked.", "positions_recorded": 0,
+                  "recorded_by": world["round"].opened_by, "recorded_at": timezone.now()},
+    )  # fmt: skip
+    return {"id": world["meeting"].pk, "decision": decision.pk}
+
+
+def reordered(world) -> list[int]:
+    return [item.pk for item in world["agenda"]][::-1]
+
+
+NASA_PRESENT = [{"agency": "NASA", "status": "present"}]
+API_MEETING = {
+    "title": "Walked plenary", "kind": "plenary", "starts_at": "2026-12-08T09:00:00+01:00",
+    "ends_at": "2026-12-08T17:00:00+01:00", "time_zone": "Europe/Paris", "host_agency": "ESA",
+}  # fmt: skip
+API |= {
+    "api:meeting-list": api(write=(w("post", SECRETARIAT, lambda x: API_MEETING, "json"),)),
+    "api:meeting-detail": api(
+        kwargs=pk("meeting"),
+        write=(w("patch", SECRETARIAT, lambda x: {"minutes": "1. Opening."}, "json"),),
+    ),
+    "api:meeting-approve-minutes": api(
+        read_absent=True,
+        kwargs=later_meeting_kwargs,
+        write=(w("post", SECRETARIAT, lambda x: {"at_meeting": x["later_meeting"].pk}, "json"),),
+    ),
+    "api:meeting-agenda-list": api(
+        kwargs=api_agenda_kwargs,
+        write=(w("post", SECRETARIAT, lambda x: {"title": "Any other business"}, "json"),),
+    ),
+    "api:meeting-agenda-detail": api(kwargs=api_agenda_item_kwargs),
+    "api:meeting-agenda-build": api(
+        read_absent=True,
+        kwargs=api_agenda_kwargs,
+        write=(w("post", SECRETARIAT, lambda x: {}, "json"),),
+    ),
+    "api:meeting-agenda-order": api(
+        read_absent=True,
+        kwargs=api_agenda_kwargs,
+        write=(w("put", SECRETARIAT, lambda x: {"item_ids": reordered(x)}, "json"),),
+    ),
+    "api:meeting-agenda-remove": api(
+        read_absent=True,
+        kwargs=api_agenda_item_kwargs,
+        write=(w("post", SECRETARIAT, lambda x: {"reason": "Covered under item 1"}, "json"),),
+    ),
+    "api:meeting-agenda-docx": api(kwargs=api_agenda_kwargs),
+    "api:meeting-agenda-ics": api(kwargs=api_agenda_kwargs),
+    "api:meeting-attendance-list": api(
+        kwargs=api_agenda_kwargs,
+        write=(w("post", SECRETARIAT, lambda x: {"rows": NASA_PRESENT}, "json"),),
+    ),
+    "api:meeting-decision-list": api(kwargs=api_agenda_kwargs),
+    "api:meeting-decision-detail": api(kwargs=decision_kwargs),
+    "api:consensus-round-outcome": api(
+        read_absent=True,
+        kwargs=attended_round_kwargs,
+        write=(w("post", SECRETARIAT, lambda x: {"meeting": x["meeting"].pk}, "json"),),
+    ),
+    "api:consensus-round-notices": api(
+        kwargs=pk("round"),
+        write=(w("post", SECRETARIAT, lambda x: {"agency": "ESA", "note": "Phoned"}, "json"),),
+    ),
+}
 
 # The admin: every registered model with the kind of admin it must have. A new model in the
 # admin must be added here, saying who may change it.

@@ -27,6 +27,7 @@ from apps.plenary.objections import open_objections_blocking
 from ..forms.deliverables import DeliverableFilterForm, MoveForm, ProgressForm
 from ..forms.revisions import RevisionStatusForm, RevisionUploadForm
 from ..forms.rounds import OpenRoundForm
+from ..forms.rounds import open_round_form as open_round_form_for
 from ..throttling import moves_throttled
 from .common import refused
 from .seen import diff_url, revision_seen
@@ -123,9 +124,15 @@ def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def deliverable_page(
-    request: HttpRequest, pk: int, *, upload_form: RevisionUploadForm | None = None, status=200
+    request: HttpRequest,
+    pk: int,
+    *,
+    upload_form: RevisionUploadForm | None = None,
+    open_round_form: OpenRoundForm | None = None,
+    status=200,
 ) -> HttpResponse:
-    """The deliverable's page; `upload_form`: a refused upload, shown again with its errors."""
+    """The deliverable's page; `upload_form`, `open_round_form`: a refused upload or opening,
+    shown again with its errors."""
     deliverable = get_object_or_404(
         deliverable_selectors.deliverables_for_page().prefetch_related(
             Prefetch("revisions", queryset=REVISIONS_SHOWN)
@@ -142,7 +149,10 @@ def deliverable_page(
         "progress_form": ProgressForm(
             instance=deliverable, initial={"seen_version": deliverable.version}
         ),
-        "open_round_form": OpenRoundForm(revisions=revisions),
+        # Only for the secretariat: it asks who cannot be told.
+        "open_round_form": (open_round_form or open_round_form_for(revisions=revisions))
+        if abilities.may_open_round
+        else None,
         # What keeps the next round from opening, said before the secretariat tries.
         "open_objections": (
             open_objections_blocking(deliverable) if abilities.may_open_round else []

@@ -5,12 +5,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.accounts import permissions
+from apps.agencies.models import Agency
 from apps.core.errors import ApplicationError
 from apps.deliverables.models import Deliverable
 from apps.documents.models import Revision
+from apps.meetings.services import plenary_outcome_record
 from apps.plenary import selectors as plenary_selectors
 from apps.plenary.abilities import round_abilities
 from apps.plenary.models import ConsensusRound
+from apps.plenary.notices import other_channel_record
 from apps.plenary.services import (
     consensus_round_cancel,
     consensus_round_close,
@@ -20,25 +23,34 @@ from apps.plenary.services import (
 )
 
 from ..forms.objections import ObjectionAnswerForm
-from ..forms.rounds import OpenRoundForm, PositionForm, RoundDecisionForm
+from ..forms.rounds import (
+    OutcomeForm,
+    PositionForm,
+    RoundDecisionForm,
+    open_round_form,
+)
 from ..throttling import moves_throttled
 from .common import refused
+from .deliverables import deliverable_page
 from .objection_rows import objection_rows, previous_objected_round
+from .round_reach import other_channel_form, outcome_meetings, round_outcome, round_reach
 from .seen import diff_url
 
 
 @require_POST
 def round_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a round from the deliverable's page; refused, the page again with what was typed
+    (the unreachable agencies ticked) kept."""
     deliverable = get_object_or_404(Deliverable, pk=pk)
     revisions = list(deliverable.revisions.defer("text"))
-    form = OpenRoundForm(request.POST, revisions=revisions)
+    form = open_round_form(revisions=revisions, data=request.POST)
     if not form.is_valid():
         messages.error(
             request,
             "The round was not opened: "
             + "; ".join(f"{f}: {' '.join(e)}" for f, e in form.errors.items()),
         )
-        return redirect(deliverable.get_absolute_url())
+        return deliverable_page(request, pk, open_round_form=form, status=400)
     number = form.cleaned_data.get("revision")
     try:
         round = consensus_round_open(
@@ -48,11 +60,23 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
             deadline=form.cleaned_data["deadline"],
             meeting=form.cleaned_data["meeting"],
             revision=next((r for r in revisions if r.number == number), None),
+            unreachable_acknowledged=form.cleaned_data.get("acknowledge_unreachable", []),
         )
     except ApplicationError as error:
-        return refused(request, error, back=deliverable.get_absolute_url())
+        if error.code == "forbidden":
+            return refused(request, error, back=deliverable.get_absolute_url())
+        messages.error(request, error.message)
+        on_fields(form, error)
+        return deliverable_page(request, pk, open_round_form=form, status=400)
     messages.success(request, "Consensus round opened; the delegates have been told.")
     return redirect("web:round", pk=round.pk)
+
+
+def on_fields(form, error: ApplicationError) -> None:
+    """A service's refusal shown on the fields it names that the form has."""
+    for name, problems in ((error.extra or {}).get("fields") or {}).items():
+        if name in form.fields:
+            form.add_error(name, problems)
 
 
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -60,9 +84,16 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def round_page(
-    request: HttpRequest, pk: int, *, answer_form: ObjectionAnswerForm | None = None, status=200
+    request: HttpRequest,
+    pk: int,
+    *,
+    answer_form: ObjectionAnswerForm | None = None,
+    outcome_form: OutcomeForm | None = None,
+    told_form: tuple | None = None,
+    status=200,
 ) -> HttpResponse:
-    """The round's page; `answer_form`: a refused answer to an objection, shown again."""
+    """The round's page; `answer_form`, `outcome_form`, `told_form` (agency id, form): a
+    refused answer to an objection, plenary outcome or other channel, shown again."""
     round = get_object_or_404(
         ConsensusRound.objects.select_related(
             "deliverable__lead_group", "opened_by", "meeting", "revision"
@@ -83,6 +114,10 @@ def round_page(
         **_round_text(round, facts),
         "objection_rows": objection_rows(round, request.user, answer_form),
         **previous_objected_round(round),
+        **round_reach(round, facts, request.user, told_form),
+        **round_outcome(
+            round, facts, request.user, bound=outcome_form, shown=request.GET.get("meeting")
+        ),
     }
     return render(request, "web/round_detail.html", context, status=status)
 
@@ -157,6 +192,63 @@ def round_url(round: ConsensusRound) -> str:
     from django.urls import reverse
 
     return reverse("web:round", args=[round.pk])
+
+
+@require_POST
+def round_outcome_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The outcome of the round at a meeting, every agency present in one post."""
+    round = get_object_or_404(ConsensusRound, pk=pk)
+    meetings = outcome_meetings(round)
+    agencies = list(round.eligible_agencies.order_by("country", "name"))
+    form = OutcomeForm(request.POST, meetings=meetings, agencies=agencies)
+    if not form.is_valid():
+        messages.error(request, "The outcome was not recorded: see the form below.")
+        return round_page(request, pk, outcome_form=form, status=400)
+    meeting = next(m for m in meetings if m.pk == form.cleaned_data["meeting"])
+    try:
+        decision = plenary_outcome_record(
+            round=round,
+            meeting=meeting,
+            actor=request.user,
+            default=form.cleaned_data["default"],
+            exceptions=form.exceptions(),
+        )
+    except ApplicationError as error:
+        if error.code == "forbidden":
+            return refused(request, error, back=round_url(round))
+        messages.error(request, f"The outcome was not recorded: {error.message}")
+        return round_page(request, pk, outcome_form=form, status=400)
+    messages.success(request, f"Outcome recorded at {meeting.title}. {decision.statement}")
+    return redirect("web:round", pk=pk)
+
+
+@require_POST
+def round_other_channel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretariat told an agency another way: its silence counts."""
+    round = get_object_or_404(ConsensusRound, pk=pk)
+    acronym = str(request.POST.get("agency", ""))[:30]
+    agency = Agency.objects.filter(acronym=acronym).first()
+    if agency is None:
+        messages.error(request, "Nothing recorded: no agency has that acronym.")
+        return redirect(round_url(round) + "#told")
+    form = other_channel_form(agency, request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Nothing recorded for {agency.acronym}: see the form below.")
+        return round_page(request, pk, told_form=(agency.pk, form), status=400)
+    try:
+        other_channel_record(
+            round=round, agency=agency, actor=request.user, note=form.cleaned_data["note"]
+        )
+    except ApplicationError as error:
+        if error.code == "forbidden":
+            return refused(request, error, back=round_url(round))
+        messages.error(request, f"Nothing recorded for {agency.acronym}: {error.message}")
+        on_fields(form, error)
+        return round_page(request, pk, told_form=(agency.pk, form), status=400)
+    messages.success(
+        request, f"Recorded how {agency.acronym} was told: its silence now counts as no objection."
+    )
+    return redirect(round_url(round) + "#told")
 
 
 ROUND_DECISIONS = {"close", "cancel", "extend"}
