@@ -8,6 +8,8 @@ from rest_framework import serializers
 # Every `code` the API answers with; a script may switch on them.
 ERROR_CODES = {
     "invalid": "400: the input is wrong; `fields` says what to fix.",
+    "unreachable_not_acknowledged": "400: opening a round with eligible agencies nobody can be "
+    "written to (`unreachable`); name them in acknowledge_unreachable.",
     "date_out_of_range": "400: a date outside 1957-01-01 .. 2200-12-31.",
     "parse_error": "400: the body is not valid JSON, or nested too deep.",
     "not_authenticated": "401: no credentials sent.",
@@ -46,12 +48,18 @@ class FieldErrorSerializer(ErrorSerializer):
         help_text="Per field (query parameter or body field), what to fix; input that is wrong "
         "as a whole is under non_field_errors.",
     )
+    unreachable = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="unreachable_not_acknowledged: the acronyms of the eligible agencies nobody "
+        "can be written to, to name in acknowledge_unreachable.",
+    )
 
 
 class ConflictErrorSerializer(ErrorSerializer):
     state = serializers.CharField(
         help_text="The current state of the deliverable or round (of a revision's text, for "
-        "not_ready)."
+        "not_ready; of a meeting's minutes or an agenda item, for their moves)."
     )
     allowed = serializers.ListField(
         child=serializers.CharField(),

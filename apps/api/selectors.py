@@ -4,6 +4,7 @@ user may do now. Every query is fixed in number, whatever the data size."""
 import datetime
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from apps.agencies.models import Agency
 from apps.agencies.selectors import members_on
@@ -13,7 +14,7 @@ from apps.deliverables.selectors import DeliverableFilter, deliverables_filtered
 from apps.documents.models import Comment, Revision
 from apps.groups.models import CoChairAppointment, OutlookItem, WorkingGroup
 from apps.groups.selectors import groups_active_on
-from apps.plenary import objections
+from apps.plenary import notices, objections
 from apps.plenary.abilities import deliverable_abilities
 from apps.plenary.models import ConsensusRound, Objection, PlenaryMeeting
 from apps.reports.models import ReportDraft
@@ -113,12 +114,20 @@ def activities_list(
     return activities.order_by("-occurred_on", "title", "pk")
 
 
-def meetings_list(*, kind: str = "", year: int | None = None) -> QuerySet[PlenaryMeeting]:
-    meetings = PlenaryMeeting.objects.select_related("host_agency")
+def meetings_list(
+    *, kind: str = "", year: int | None = None, upcoming: bool | None = None
+) -> QuerySet[PlenaryMeeting]:
+    """Newest first; the upcoming ones (from today on, as the web list has them) soonest first."""
+    meetings = PlenaryMeeting.objects.select_related("host_agency", "chair", "minutes_approved_in")
     if kind:
         meetings = meetings.filter(kind=kind)
     if year:
         meetings = meetings.filter(starts_on__year=year)
+    if upcoming is not None:
+        today = timezone.localdate()
+        if upcoming:
+            return meetings.filter(starts_on__gte=today).order_by("starts_on", "starts_at", "pk")
+        meetings = meetings.filter(starts_on__lt=today)
     return meetings.order_by("-starts_on", "pk")
 
 
@@ -224,4 +233,27 @@ def deliverable_transitions(
             "endpoint": endpoints.get(move.name),
         }
         for move in abilities.moves
+    ]
+
+
+# --- how each agency was told of a round --------------------------------------------------------
+
+
+def round_notice_rows(*, round: ConsensusRound, agency: str = "") -> list[dict]:
+    """Per eligible agency (by acronym; `agency` for one): reachable today, told (a notice
+    delivered or another channel recorded), and its notices, oldest first."""
+    eligible = round.eligible_agencies.order_by("acronym")
+    if agency:
+        eligible = eligible.filter(acronym__iexact=agency)
+    eligible = list(eligible)
+    reachable = set(notices.agency_addresses({a.pk for a in eligible}))
+    log = notices.notice_log(round)
+    return [
+        {
+            "agency": a,
+            "reachable": a.pk in reachable,
+            "told": any(state.delivered for state in log.get(a.pk, ())),
+            "notices": log.get(a.pk, []),
+        }
+        for a in eligible
     ]

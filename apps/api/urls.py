@@ -11,7 +11,8 @@ from .views.agencies import AgencyViewSet
 from .views.comments import CommentViewSet
 from .views.deliverables import DeliverableViewSet
 from .views.groups import CoChairAppointmentViewSet, OutlookItemViewSet, WorkingGroupViewSet
-from .views.meetings import MeetingViewSet
+from .views.meeting_records import AttendanceViewSet, DecisionViewSet
+from .views.meetings import AgendaViewSet, MeetingViewSet
 from .views.objections import ObjectionViewSet
 from .views.reports import ReportDraftViewSet
 from .views.revisions import RevisionViewSet
@@ -42,6 +43,11 @@ router.register(
 )
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("meetings", MeetingViewSet, basename="meeting")
+router.register(r"meetings/(?P<id>\d+)/agenda", AgendaViewSet, basename="meeting-agenda")
+router.register(
+    r"meetings/(?P<id>\d+)/attendance", AttendanceViewSet, basename="meeting-attendance"
+)
+router.register(r"meetings/(?P<id>\d+)/decisions", DecisionViewSet, basename="meeting-decision")
 router.register("consensus-rounds", ConsensusRoundViewSet, basename="consensus-round")
 router.register(r"consensus-rounds/(?P<id>\d+)/objections", ObjectionViewSet, basename="objection")
 router.register("report-drafts", ReportDraftViewSet, basename="report-draft")

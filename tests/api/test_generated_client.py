@@ -181,17 +181,28 @@ def deliverables(api: Api, flow: Flow) -> None:
     flow.submitted = pk
 
 
+def round_opened(api: Api, pk: int, **fields):
+    """As a script opens a round: the demo's record has member agencies nobody can be written
+    to, so the first try is refused naming them (400); acknowledged, the round opens (201)."""
+    body = api.model("RoundOpen")
+    refused = api.call("v1_deliverables_consensus_rounds_create", "secretariat", pk,
+                       body=body(**fields), expect=400).parsed  # fmt: skip
+    assert refused.code.value == "unreachable_not_acknowledged" and refused.unreachable
+    assert list(refused.fields.to_dict()) == ["acknowledge_unreachable"]
+    return api.call(
+        "v1_deliverables_consensus_rounds_create", "secretariat", pk,
+        body=body(**fields, acknowledge_unreachable=refused.unreachable), expect=201,
+    )  # fmt: skip
+
+
 def rounds(api: Api, flow: Flow) -> None:
     """The secretariat opens a round on the submitted deliverable, ESA's delegate records a
     position, the secretariat extends the round then cancels it."""
     pk = flow.submitted
     assert pk is not None, "the deliverables case submits the deliverable this case needs"
-    opened = api.call(
-        "v1_deliverables_consensus_rounds_create", "secretariat", pk,
-        body=api.model("RoundOpen")(channel=api.model("ChannelEnum").WRITTEN_PROCEDURE,
-                                    reason="generated client"),
-        expect=201,
-    )  # fmt: skip
+    opened = round_opened(
+        api, pk, channel=api.model("ChannelEnum").WRITTEN_PROCEDURE, reason="generated client"
+    )
     round_ = opened.parsed
     assert opened.headers["Location"] == round_.url
     assert api.call("v1_deliverables_retrieve", "reader", pk).parsed.state == "in_consensus"
@@ -278,11 +289,7 @@ def revisions(api: Api, flow: Flow) -> None:
     marked = api.call("v1_deliverables_revisions_status_create", "cochair-twg", pk, old,
                       body=superseded).parsed  # fmt: skip
     assert marked.status.value == "superseded"
-    opened = api.call(
-        "v1_deliverables_consensus_rounds_create", "secretariat", pk,
-        body=api.model("RoundOpen")(channel=api.model("ChannelEnum").PLENARY, revision=new),
-        expect=201,
-    ).parsed  # fmt: skip
+    opened = round_opened(api, pk, channel=api.model("ChannelEnum").PLENARY, revision=new).parsed
     assert (opened.revision.number, opened.revision.sha256) == (new, read.sha256)
     flow.round, flow.revision = opened.id, new
 
@@ -334,6 +341,137 @@ def objections(api: Api, flow: Flow) -> None:
     assert (answered.status.value, answered.decided_by.username) == ("not_accepted", "cochair-twg")
 
 
+def meetings(api: Api, flow: Flow) -> None:
+    """The secretariat schedules a plenary and the call after it, builds the plenary's agenda
+    from the tracker, adds, orders and takes off an item, records who attended and the
+    outcome of the open round for the agencies present in one step, writes the minutes and
+    approves them at the call, and records that an agency nobody can write to was told by
+    phone; a reader reads each, the agenda as DOCX and ICS too."""
+    model = api.model
+    start = datetime.datetime.now(datetime.UTC).replace(microsecond=0) + datetime.timedelta(30)
+    kinds = model("MeetingKindEnum")
+    made = []
+    for title, kind, when in [
+        ("Generated plenary", kinds.PLENARY, start),
+        ("Generated call", kinds.TELECONFERENCE, start + datetime.timedelta(40)),
+    ]:
+        body = model("MeetingSchedule")(
+            title=title,
+            kind=kind,
+            starts_at=when,
+            ends_at=when + datetime.timedelta(hours=2),
+            time_zone="Europe/Paris",
+            host_agency="ESA",
+        )
+        created = api.call("v1_meetings_create", "secretariat", body=body, expect=201)
+        assert created.headers["Location"] == created.parsed.url
+        assert created.parsed.starts_at == when and created.parsed.host_agency.acronym == "ESA"
+        made.append(created.parsed)
+    plenary, call = made
+    upcoming = api.call("v1_meetings_list", "reader", upcoming=True, page_size=200).parsed
+    assert [m.id for m in upcoming.results if m.id in (plenary.id, call.id)] == [
+        plenary.id,
+        call.id,
+    ]
+
+    built = api.call("v1_meetings_agenda_build_create", "secretariat", plenary.id).parsed
+    assert built, "the demo's tracker proposes items"
+    added = api.call(
+        "v1_meetings_agenda_create",
+        "secretariat",
+        plenary.id,
+        body=model("AgendaItemRequest")(title="Any other business"),
+        expect=201,
+    )
+    assert added.headers["Location"] == added.parsed.url
+    item = api.call("v1_meetings_agenda_retrieve", "reader", plenary.id, added.parsed.id).parsed
+    order = [item.id, *(i.id for i in built)]
+    ordered = api.call(
+        "v1_meetings_agenda_order_update",
+        "secretariat",
+        plenary.id,
+        body=model("AgendaOrder")(item_ids=order),
+    ).parsed
+    assert [i.id for i in ordered] == order
+    off = api.call(
+        "v1_meetings_agenda_remove_create",
+        "secretariat",
+        plenary.id,
+        item.id,
+        body=model("RemoveItem")(reason="Nothing to raise"),
+    ).parsed
+    assert off.removed
+    listed = api.call("v1_meetings_agenda_list", "reader", plenary.id).parsed
+    assert [i.id for i in listed.results] == order[1:]
+    with_off = api.call("v1_meetings_agenda_list", "reader", plenary.id, removed=True).parsed
+    assert with_off.count == len(order)
+    docx = api.call("v1_meetings_agenda_docx_retrieve", "reader", plenary.id).content
+    assert "word/document.xml" in zipfile.ZipFile(io.BytesIO(docx)).namelist()
+    ics = api.call("v1_meetings_agenda_ics_retrieve", "reader", plenary.id).content
+    assert b"BEGIN:VEVENT" in ics and b"TZID=Europe/Paris" in ics
+
+    present = model("AttendanceStatusEnum").PRESENT
+    rows = [model("AttendanceRow")(agency=acronym, status=present) for acronym in ("JAXA", "CSA")]
+    recorded = api.call(
+        "v1_meetings_attendance_create",
+        "secretariat",
+        plenary.id,
+        body=model("AttendanceRequest")(rows=rows),
+    ).parsed
+    assert recorded.changed == ["CSA", "JAXA"]
+    attended = api.call("v1_meetings_attendance_list", "reader", plenary.id).parsed
+    assert [(r.agency.acronym, r.status.value) for r in attended.results] == [
+        ("CSA", "present"), ("JAXA", "present"),
+    ]  # fmt: skip
+    outcome = model("OutcomeRequest")(
+        meeting=plenary.id,
+        exceptions=[
+            model("OutcomeException")(agency="CSA", position=model("PositionEnum").ABSTAIN)
+        ],
+    )
+    decided = api.call(
+        "v1_consensus_rounds_outcome_create", "secretariat", flow.round, body=outcome, expect=201
+    )
+    assert decided.headers["Location"] == decided.parsed.url
+    assert decided.parsed.positions_recorded == 2 and decided.parsed.round_.state.value == "open"
+    minutes = api.call("v1_meetings_decisions_list", "reader", plenary.id).parsed
+    assert [d.id for d in minutes.results] == [decided.parsed.id]
+    one = api.call("v1_meetings_decisions_retrieve", "reader", plenary.id, decided.parsed.id)
+    assert {(p.agency.acronym, p.position.value) for p in one.parsed.positions} == {
+        ("CSA", "abstain"), ("JAXA", "concur"),
+    }  # fmt: skip
+
+    written = api.call(
+        "v1_meetings_partial_update",
+        "secretariat",
+        plenary.id,
+        body=model("PatchedMinutes")(minutes="1. Opening."),
+    ).parsed
+    assert written.minutes == "1. Opening."
+    approved = api.call(
+        "v1_meetings_approve_minutes_create",
+        "secretariat",
+        plenary.id,
+        body=model("MinutesApprove")(at_meeting=call.id),
+    ).parsed
+    assert approved.minutes_approved_in.id == call.id
+
+    notices = api.call(
+        "v1_consensus_rounds_notices_list", "reader", flow.round, page_size=200
+    ).parsed
+    untold = next(row.agency.acronym for row in notices.results if not row.reachable)
+    told = api.call(
+        "v1_consensus_rounds_notices_create",
+        "secretariat",
+        flow.round,
+        body=model("OtherChannel")(agency=untold, note="Phoned"),
+        expect=201,
+    )
+    assert told.parsed.told and told.parsed.notices[-1].status.value == "other_channel"
+    round_ = api.call("v1_consensus_rounds_retrieve", "reader", flow.round).parsed
+    assert untold in round_.silence_counts
+
+
 def reports(api: Api, flow: Flow) -> None:
     """The secretariat requests a draft (202), polls until it is done, downloads its DOCX (a
     zip) and HTML, and finds it in the list and its history."""
@@ -364,7 +502,7 @@ def reports(api: Api, flow: Flow) -> None:
 
 # A new resource adds its flow here, in the order the flows depend on one another.
 CASES: list[Callable[[Api, Flow], None]] = [
-    auth, reads, deliverables, rounds, revisions, comments, objections, reports,
+    auth, reads, deliverables, rounds, revisions, comments, objections, meetings, reports,
 ]  # fmt: skip
 
 

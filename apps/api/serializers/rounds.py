@@ -4,6 +4,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.agencies.models import Agency
 from apps.core.limits import RATIONALE_MAX_LENGTH, REASON_MAX_LENGTH
 from apps.plenary.models import ConsensusRound, PlenaryMeeting, Position
 
@@ -115,6 +116,18 @@ class ConsensusRoundSerializer(ConsensusRoundSummarySerializer):
     agencies = serializers.SerializerMethodField()
     tally = serializers.SerializerMethodField()
     not_answered = serializers.SerializerMethodField()
+    silence_counts = serializers.SerializerMethodField(
+        help_text="Of the agencies not answered, those told of the round (a notice delivered, "
+        "or another channel recorded): their silence counts as no objection at the deadline."
+    )
+    silence_not_counted = serializers.SerializerMethodField(
+        help_text="Of the agencies not answered, those never told: their silence is not "
+        "counted as no objection (see notices_url)."
+    )
+    notices_url = serializers.HyperlinkedIdentityField(
+        view_name="api:consensus-round-notices",
+        help_text="How each agency was told of the round, and recording another channel.",
+    )
     deadline_passed = serializers.SerializerMethodField()
     days_left = serializers.SerializerMethodField()
     may_close_now = serializers.SerializerMethodField()
@@ -131,6 +144,9 @@ class ConsensusRoundSerializer(ConsensusRoundSummarySerializer):
             "agencies",
             "tally",
             "not_answered",
+            "silence_counts",
+            "silence_not_counted",
+            "notices_url",
             "deadline_passed",
             "days_left",
             "may_close_now",
@@ -157,6 +173,14 @@ class ConsensusRoundSerializer(ConsensusRoundSummarySerializer):
         return AgencyRefSerializer(
             self._facts(round).not_answered, many=True, context=self.context
         ).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_silence_counts(self, round) -> list[str]:
+        return [agency.acronym for agency in self._facts(round).silence_counts]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_silence_not_counted(self, round) -> list[str]:
+        return [agency.acronym for agency in self._facts(round).silence_not_counted]
 
     def get_deadline_passed(self, round) -> bool:
         return self._facts(round).deadline_passed
@@ -220,6 +244,27 @@ class RoundOpenSerializer(serializers.Serializer):
         help_text="The number of the revision the round decides on (0 for 00; a current one "
         "of this deliverable's); default: its latest current revision.",
     )
+    acknowledge_unreachable = serializers.ListField(
+        child=StrictCharField(max_length=30),
+        required=False,
+        max_length=200,
+        help_text="The acronyms of the eligible agencies nobody can be written to (no head of "
+        "delegation or alternate with an address), acknowledged: the round opens anyway and "
+        "their silence counts only once another channel is recorded. Without it, an opening "
+        "with such agencies is refused (400 unreachable_not_acknowledged, listing them in "
+        "`unreachable`).",
+    )
+
+    def validate_acknowledge_unreachable(self, acronyms: list[str]) -> list[str]:
+        """The acronyms as the agencies spell them now; one that names none is a typo."""
+        named = {agency.acronym.upper(): agency.acronym for agency in Agency.objects.all()}
+        unknown = [acronym for acronym in acronyms if acronym.upper() not in named]
+        if unknown:
+            raise serializers.ValidationError(
+                f"No agency with the acronym {', '.join(repr(a[:40]) for a in unknown[:5])}: "
+                "see /api/v1/agencies/."
+            )
+        return [named[acronym.upper()] for acronym in acronyms]
 
 
 class PositionRequestSerializer(serializers.Serializer):

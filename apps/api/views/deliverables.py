@@ -205,7 +205,9 @@ class DeliverableViewSet(RecordViewSet):
         description="On a submitted deliverable: the members on the day are the eligible "
         "agencies, frozen with the round; the deliverable moves to in_consensus. The round "
         "decides on `revision` (a number), by default the latest current revision; it keeps "
-        "that revision's SHA-256.",
+        "that revision's SHA-256. Eligible agencies nobody can be written to must be named in "
+        "`acknowledge_unreachable`: else 400 (code unreachable_not_acknowledged) with their "
+        "acronyms in `unreachable`, and nothing opened.",
         parameters=[location_header(201, "the new round")],
         request=RoundOpenSerializer,
         responses={201: ConsensusRoundSerializer, **errors(400, 401, 403, 404, 409, 415)},
@@ -231,6 +233,7 @@ class DeliverableViewSet(RecordViewSet):
                 deadline=body.get("deadline"),
                 meeting=body.get("meeting"),
                 revision=revision,
+                unreachable_acknowledged=body.get("acknowledge_unreachable", False),
                 **({"reason": body["reason"]} if body.get("reason") else {}),
             )
         response = round_response(request, round, status.HTTP_201_CREATED)

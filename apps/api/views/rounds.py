@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 
 from django.db.models import Prefetch, prefetch_related_objects
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -11,8 +12,10 @@ from rest_framework.response import Response
 from apps.agencies.models import Agency
 from apps.core.errors import ApplicationError
 from apps.documents.models import Revision
+from apps.meetings.services import plenary_outcome_record
 from apps.plenary.abilities import round_abilities
 from apps.plenary.models import ConsensusRound
+from apps.plenary.notices import other_channel_record
 from apps.plenary.selectors import round_facts
 from apps.plenary.services import (
     consensus_round_cancel,
@@ -22,7 +25,14 @@ from apps.plenary.services import (
 )
 
 from .. import selectors
-from ..schema import LIST_ERRORS, READ_ERRORS, errors
+from ..schema import LIST_ERRORS, READ_ERRORS, errors, location_header
+from ..serializers.meeting_records import (
+    AgencyNoticesSerializer,
+    DecisionSerializer,
+    NoticeQuerySerializer,
+    OtherChannelSerializer,
+    OutcomeRequestSerializer,
+)
 from ..serializers.rounds import (
     ConsensusRoundQuerySerializer,
     ConsensusRoundSerializer,
@@ -34,7 +44,9 @@ from ..serializers.rounds import (
     RoundExtendSerializer,
 )
 from ..throttling import MoveThrottle
-from .base import RecordViewSet, parsed_body
+from . import meeting_docs as docs
+from .base import RecordViewSet, parsed_body, parsed_query
+from .meeting_records import meeting_decisions
 
 
 def round_response(request, round: ConsensusRound, status_code: int = 200) -> Response:
@@ -207,3 +219,77 @@ class ConsensusRoundViewSet(RecordViewSet):
         with naming_round_actions(round, request.user):
             consensus_round_cancel(round=round, actor=request.user, reason=body["reason"])
         return round_response(request, round)
+
+    @extend_schema(
+        summary="Record the outcome of a meeting for every agency present (secretariat)",
+        description="In one step, every eligible agency recorded present at `meeting` states "
+        "`default` unless it is in `exceptions` (an objection with its rationale); each "
+        "position is recorded as stated in the meeting, on the agency's behalf. All or none: "
+        "an agency not present (or not eligible) in `exceptions`, or no attendance recorded, "
+        "is a 400 and nothing is recorded. Agencies absent keep their say until the deadline; "
+        "the round closes once every eligible agency has answered. The decision is listed in "
+        "the meeting's minutes; recording it twice is a 409.",
+        request=OutcomeRequestSerializer,
+        parameters=[location_header(201, "the decision")],
+        responses={201: DecisionSerializer, **ROUND_ACTION_ERRORS, **errors(429)},
+        examples=[docs.OUTCOME_EXAMPLE, docs.DECISION_EXAMPLE],
+    )
+    @action(detail=True, methods=["post"], throttle_classes=[MoveThrottle])
+    def outcome(self, request, pk=None):
+        round = self.get_object()
+        body = parsed_body(OutcomeRequestSerializer, request)
+        exceptions = {
+            row["agency"]: (row["position"], row["rationale"]) for row in body["exceptions"]
+        }
+        with naming_round_actions(round, request.user):
+            decision = plenary_outcome_record(
+                round=round,
+                meeting=body["meeting"],
+                actor=request.user,
+                default=body["default"],
+                exceptions=exceptions,
+            )
+        [entry] = [e for e in meeting_decisions(body["meeting"]) if e.decision.pk == decision.pk]
+        data = DecisionSerializer(entry, context={"request": request}).data
+        return Response(data, status=201, headers={"Location": str(data["url"])})
+
+    @extend_schema(
+        methods=["GET"],
+        summary="How each eligible agency was told of the round",
+        description="Per agency (by acronym): whether it is reachable today, whether it was "
+        "told (only then does its silence count as no objection), and each notice with what "
+        "became of it.",
+        parameters=[NoticeQuerySerializer],
+        responses={200: AgencyNoticesSerializer(many=True), **errors(*LIST_ERRORS)},
+        examples=[docs.NOTICES_EXAMPLE],
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Record that an agency was told another way (secretariat)",
+        description="A call, a letter, the plenary itself: from then on its silence counts as "
+        "no objection. While the round is open (else 409), for an eligible agency (else 400). "
+        "Answers the agency's row.",
+        request=OtherChannelSerializer,
+        parameters=[location_header(201, "the agency's notices")],
+        responses={201: AgencyNoticesSerializer, **ROUND_ACTION_ERRORS},
+        examples=[docs.OTHER_CHANNEL_EXAMPLE, docs.NOTICES_EXAMPLE],
+    )
+    @action(detail=True, methods=["get", "post"])
+    def notices(self, request, pk=None):
+        round = self.get_object()
+        if request.method == "GET":
+            query = parsed_query(NoticeQuerySerializer, request)
+            rows = selectors.round_notice_rows(round=round, agency=query.get("agency", ""))
+            page = self.paginate_queryset(rows)
+            data = AgencyNoticesSerializer(page, many=True, context={"request": request}).data
+            return self.get_paginated_response(data)
+        body = parsed_body(OtherChannelSerializer, request)
+        with naming_round_actions(round, request.user):
+            other_channel_record(
+                round=round, agency=body["agency"], actor=request.user, note=body["note"]
+            )
+        acronym = body["agency"].acronym
+        [row] = selectors.round_notice_rows(round=round, agency=acronym)
+        data = AgencyNoticesSerializer(row, context={"request": request}).data
+        where = reverse("api:consensus-round-notices", args=[round.pk]) + f"?agency={acronym}"
+        return Response(data, status=201, headers={"Location": request.build_absolute_uri(where)})
