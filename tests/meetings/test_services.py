@@ -72,6 +72,10 @@ def test_scheduling_keeps_the_hours_in_the_meetings_time_zone(cast):
     ("fields", "field"),
     [
         ({"time_zone": "Mars/Olympus"}, "time_zone"),
+        ({"time_zone": "Europe"}, "time_zone"),  # a folder of zones, not one
+        ({"time_zone": "localtime"}, "time_zone"),
+        ({"time_zone": "posix/Europe/Paris"}, "time_zone"),
+        ({"call_link": "https://meet.example.org/" + "a" * 200}, "call_link"),
         ({"ends_at": MEETING_DAY - datetime.timedelta(hours=1)}, "ends_at"),
         ({"starts_at": datetime.datetime(2026, 12, 8, 9, 0)}, "starts_at"),
         ({"call_link": "javascript:alert(1)"}, "call_link"),
