@@ -22,7 +22,7 @@ from apps.core.limits import (
 )
 from apps.core.transactions import atomic_retrying
 from apps.plenary.models import ConsensusRound, PlenaryMeeting, Position
-from apps.plenary.services import positions_record_stated
+from apps.plenary.stated import positions_record_stated
 
 from .agenda import require_secretariat
 from .models import Attendance, Decision

@@ -10,6 +10,7 @@ silence as no objection only when it was told.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -23,6 +24,7 @@ from apps.core.mail import mail_after_commit
 from apps.core.models import OutboxMail, in_force_on
 from apps.core.transactions import atomic_retrying
 
+from .locks import round_for_update
 from .models import AgencyNotice, ConsensusRound
 
 Kind = AgencyNotice.Kind
@@ -98,11 +100,10 @@ def other_channel_record(
             "Only the secretariat may record that an agency was told another way.",
             code="forbidden",
         )
-    from .services import _lock_round  # services reads this module: imported when used
 
     # Locked as every round write locks it, so a close running now counts this agency as
     # told or not, and the log never says otherwise than the close.
-    round = _lock_round(round)
+    round = round_for_update(round)
     if round.state != ConsensusRound.State.OPEN:
         raise ApplicationError(
             f"This round is already {round.state}: what each agency's silence meant was decided "
@@ -171,3 +172,28 @@ def notice_log(round: ConsensusRound) -> dict[int, list[NoticeState]]:
     for notice in round.notices.select_related("mail", "recorded_by"):
         log[notice.agency_id].append(NoticeState(notice=notice, status=notice_status(notice)))
     return dict(log)
+
+
+def unreachable_acknowledged_check(
+    eligible_ids: set[int], acknowledged: bool | Iterable[str], today: datetime.date
+) -> list[str]:
+    """The acronyms of the eligible agencies nobody can be written to, once each has been
+    acknowledged; an agency not acknowledged refuses the opening (its silence would otherwise
+    count as no objection although nobody told it)."""
+    unreachable = [agency.acronym for agency in unreachable_agencies(eligible_ids, today)]
+    if acknowledged is True or not unreachable:
+        return unreachable
+    missing = sorted(set(unreachable) - set(acknowledged or ()))
+    if missing:
+        raise ApplicationError(
+            f"{len(missing)} eligible agencies have no head of delegation or alternate the "
+            f"tracker can write to: {', '.join(missing)}. Acknowledge them to open the round "
+            "anyway (their silence will not count as no objection unless you record how they "
+            "were told), or add their delegates first.",
+            code="unreachable_not_acknowledged",
+            extra={
+                "unreachable": missing,
+                "fields": {"acknowledge_unreachable": [f"Acknowledge {', '.join(missing)}."]},
+            },
+        )
+    return unreachable

@@ -13,9 +13,10 @@ from apps.core.outbox import mail_sent_hook
 from apps.core.transactions import atomic_retrying
 
 from . import notifications
+from .locks import round_for_update
 from .models import ConsensusRound
 from .notices import agency_addresses
-from .services import _lock_round, _save_round
+from .services import _save_round
 
 
 def consensus_rounds_send_reminders(*, now: datetime.datetime | None = None) -> int:
@@ -37,7 +38,7 @@ def consensus_rounds_send_reminders(*, now: datetime.datetime | None = None) -> 
 
 @atomic_retrying
 def _remind(round: ConsensusRound, *, now: datetime.datetime) -> int:
-    locked = _lock_round(round)
+    locked = round_for_update(round)
     if locked.state != ConsensusRound.State.OPEN or locked.reminder_sent_at:
         return 0
     prefix = notifications.reminder_mail_key(locked)
@@ -67,7 +68,7 @@ def consensus_round_reminder_sent(*, key: str, sent_at: datetime.datetime) -> in
     current deadline. Who: the mail sender once it is sent (and the reminder job, for one whose
     recording failed)."""
     round_id = int(key.split(":")[1])
-    locked = _lock_round(ConsensusRound(pk=round_id))
+    locked = round_for_update(ConsensusRound(pk=round_id))
     if locked.reminder_sent_at or not key.startswith(notifications.reminder_mail_key(locked)):
         return 0  # recorded already, or for a deadline since extended
     locked.reminder_sent_at = sent_at

@@ -18,10 +18,10 @@ from apps.accounts import permissions
 from apps.agencies.models import Agency
 from apps.agencies.selectors import members_on
 from apps.core.errors import ApplicationError
-from apps.core.limits import RATIONALE_MAX_LENGTH, REASON_MAX_LENGTH, date_checked, text_checked
+from apps.core.limits import RATIONALE_MAX_LENGTH, date_checked, text_checked
 from apps.core.transactions import atomic_retrying
 from apps.deliverables.effects import effect
-from apps.deliverables.locks import deliverable_for_update, rows_for_update
+from apps.deliverables.locks import rows_for_update
 from apps.deliverables.models import Deliverable, DeliverableState
 from apps.deliverables.services import lock_deliverable, move_make, move_refusal
 from apps.deliverables.workflow import Actor, Move, moves_from
@@ -29,63 +29,22 @@ from apps.documents.models import Revision
 from apps.documents.selectors import revision_for_round
 
 from . import notifications
+from .guards import (
+    reason_checked,
+    require_before_deadline,
+    require_may_speak,
+    require_open,
+    require_position_kind,
+    require_secretariat,
+)
+from .locks import round_for_update
 from .models import ConsensusRound, PlenaryMeeting, Position
-from .notices import unreachable_agencies
+from .notices import unreachable_acknowledged_check
 from .objections import objection_follow, require_objections_answered
 from .selectors import round_facts
 
 DEFAULT_ROUND_DAYS = 14
 logger = logging.getLogger(__name__)
-
-
-def _require_secretariat(actor, doing: str) -> None:
-    if not permissions.may_manage_record(actor):
-        raise ApplicationError(f"Only the secretariat may {doing}.", code="forbidden")
-
-
-def _reason(reason: str) -> str:
-    return text_checked(
-        reason,
-        field="reason",
-        limit=REASON_MAX_LENGTH,
-        required=True,
-        ask="Say why: this step records a reason.",
-    )
-
-
-def _lock_round(round: ConsensusRound) -> ConsensusRound:
-    """The round and its deliverable, locked in the one order: the deliverable first."""
-    deliverable_id = round.deliverable_id or (
-        ConsensusRound.objects.values_list("deliverable_id", flat=True).get(pk=round.pk)
-    )
-    deliverable = deliverable_for_update(deliverable_id)
-    [locked] = rows_for_update(ConsensusRound.objects.filter(pk=round.pk))
-    locked.deliverable = deliverable
-    return locked
-
-
-def _require_open(round: ConsensusRound, doing: str) -> None:
-    if round.state != ConsensusRound.State.OPEN:
-        raise ApplicationError(
-            f"This round is already {round.state}"
-            + (f" ({round.get_outcome_display()})" if round.outcome else "")
-            + f": the consensus round on '{round.deliverable}' is {round.state} and can no "
-            f"longer {doing}.",
-            code="illegal_move",
-            extra={"state": round.state},
-        )
-
-
-def _require_before_deadline(round: ConsensusRound, today: datetime.date, doing: str) -> None:
-    """Positions are taken until the end of the deadline day; after it the round is closing
-    under the silence procedure, and nothing may change what it decides."""
-    if round.deadline_passed_on(today):
-        raise ApplicationError(
-            f"The deadline ({round.deadline}) has passed; the round is closing under the "
-            f"silence procedure, so it can no longer {doing}.",
-            code="illegal_move",
-            extra={"state": round.state},
-        )
 
 
 def _save_round(round: ConsensusRound, *, actor, reason: str) -> None:
@@ -119,8 +78,8 @@ def consensus_round_open(
     one), whose id and SHA-256 the round keeps. Eligible agencies the tracker cannot write to
     must be acknowledged by acronym (or all at once, by a command or the demo). Who: the
     secretariat."""
-    _require_secretariat(actor, "open a consensus round")
-    reason = _reason(reason)
+    require_secretariat(actor, "open a consensus round")
+    reason = reason_checked(reason)
     now = now or timezone.now()
     today = timezone.localdate(now)
     locked = lock_deliverable(deliverable)
@@ -150,7 +109,7 @@ def consensus_round_open(
         )
     text = revision_for_round(deliverable=locked, revision=revision)
     eligible_ids = set(members_on(today).values_list("pk", flat=True))
-    unreachable = _unreachable_acknowledged(eligible_ids, unreachable_acknowledged, today)
+    unreachable = unreachable_acknowledged_check(eligible_ids, unreachable_acknowledged, today)
     if unreachable:
         reason += f" (acknowledged as unreachable by the tracker: {', '.join(unreachable)})"
     round = ConsensusRound(
@@ -172,31 +131,6 @@ def consensus_round_open(
     return round
 
 
-def _unreachable_acknowledged(
-    eligible_ids: set[int], acknowledged: bool | Iterable[str], today: datetime.date
-) -> list[str]:
-    """The acronyms of the eligible agencies nobody can be written to, once each has been
-    acknowledged; an agency not acknowledged refuses the opening (its silence would otherwise
-    count as no objection although nobody told it)."""
-    unreachable = [agency.acronym for agency in unreachable_agencies(eligible_ids, today)]
-    if acknowledged is True or not unreachable:
-        return unreachable
-    missing = sorted(set(unreachable) - set(acknowledged or ()))
-    if missing:
-        raise ApplicationError(
-            f"{len(missing)} eligible agencies have no head of delegation or alternate the "
-            f"tracker can write to: {', '.join(missing)}. Acknowledge them to open the round "
-            "anyway (their silence will not count as no objection unless you record how they "
-            "were told), or add their delegates first.",
-            code="unreachable_not_acknowledged",
-            extra={
-                "unreachable": missing,
-                "fields": {"acknowledge_unreachable": [f"Acknowledge {', '.join(missing)}."]},
-            },
-        )
-    return unreachable
-
-
 @atomic_retrying
 def position_record(
     *,
@@ -213,12 +147,9 @@ def position_record(
     plenary). The last eligible agency to answer closes the round.
     """
     now = now or timezone.now()
-    _require_position_kind(position)
-    locked = _lock_round(round)
-    _require_open(locked, "take positions")
-    _require_before_deadline(locked, timezone.localdate(now), "take positions")
-    eligible_ids = set(locked.eligible_agencies.values_list("pk", flat=True))
-    _require_may_speak(actor, agency, eligible_ids, locked)
+    require_position_kind(position)
+    locked, eligible_ids = _taking_positions(round, now)
+    require_may_speak(actor, agency, eligible_ids, locked)
     recorded = _position_write(
         locked, actor=actor, agency=agency, position=position, rationale=rationale, now=now
     )
@@ -226,65 +157,12 @@ def position_record(
     return recorded
 
 
-@atomic_retrying
-def positions_record_stated(
-    *,
-    round: ConsensusRound,
-    actor,
-    meeting: PlenaryMeeting,
-    stated: dict[Agency, tuple[str, str]],
-    now: datetime.datetime | None = None,
-) -> list[Position]:
-    """The positions agencies stated in `meeting`, recorded together by the secretariat: all
-    or none, one history row each, and the round closed once if every agency has answered.
-    `stated` maps each agency to (position, rationale)."""
-    _require_secretariat(actor, "record positions stated in a meeting")
-    now = now or timezone.now()
-    locked = _lock_round(round)
-    _require_open(locked, "take positions")
-    _require_before_deadline(locked, timezone.localdate(now), "take positions")
-    eligible_ids = set(locked.eligible_agencies.values_list("pk", flat=True))
-    recorded = []
-    for agency, (position, rationale) in sorted(stated.items(), key=lambda i: i[0].acronym):
-        _require_position_kind(position)
-        _require_may_speak(actor, agency, eligible_ids, locked)
-        recorded.append(
-            _position_write(
-                locked,
-                actor=actor,
-                agency=agency,
-                position=position,
-                rationale=rationale,
-                now=now,
-                meeting=meeting,
-            )
-        )
-    _close_if_all_answered(locked, eligible_ids, now=now)
-    return recorded
-
-
-def _require_position_kind(position: str) -> None:
-    if position not in Position.Kind.values:
-        raise ApplicationError(
-            f"Unknown position '{position}'; use one of {', '.join(Position.Kind.values)}.",
-            code="invalid",
-            extra={"fields": {"position": [f"Use one of {', '.join(Position.Kind.values)}."]}},
-        )
-
-
-def _require_may_speak(actor, agency: Agency, eligible_ids: set[int], locked) -> None:
-    if agency.pk not in eligible_ids:
-        raise ApplicationError(
-            f"{agency.acronym} is not eligible in this round: it was not a member on "
-            f"{locked.opened_on}, the day the round opened.",
-            code="invalid",
-        )
-    if agency.pk not in permissions.agencies_user_may_speak_for(actor, eligible_ids):
-        raise ApplicationError(
-            f"You may not record a position for {agency.acronym}: only its delegate, or "
-            "the secretariat on its behalf, may.",
-            code="forbidden",
-        )
+def _taking_positions(round: ConsensusRound, now) -> tuple[ConsensusRound, set[int]]:
+    """The round locked, if it takes positions now, and its eligible agencies."""
+    locked = round_for_update(round)
+    require_open(locked, "take positions")
+    require_before_deadline(locked, timezone.localdate(now), "take positions")
+    return locked, set(locked.eligible_agencies.values_list("pk", flat=True))
 
 
 def _position_write(
@@ -329,11 +207,11 @@ def consensus_round_close(
 ) -> ConsensusRound:
     """Close a round once its deadline has passed or every eligible agency has answered, never
     earlier (that would deny an agency its say). Who: the secretariat."""
-    _require_secretariat(actor, "close a consensus round")
+    require_secretariat(actor, "close a consensus round")
     now = now or timezone.now()
-    locked = _lock_round(round)
-    _require_open(locked, "be closed")
-    reason = _reason(reason)
+    locked = round_for_update(round)
+    require_open(locked, "be closed")
+    reason = reason_checked(reason)
     facts = round_facts(round=locked, today=timezone.localdate(now))
     if not facts.may_close_now:
         silent = ", ".join(agency.acronym for agency in facts.not_answered)
@@ -370,7 +248,7 @@ def consensus_rounds_close_expired(*, now: datetime.datetime | None = None) -> i
 
 @atomic_retrying
 def _close_expired(round: ConsensusRound, *, now: datetime.datetime) -> int:
-    locked = _lock_round(round)
+    locked = round_for_update(round)
     if locked.state != ConsensusRound.State.OPEN:
         return 0  # someone else got there first
     _close(
@@ -419,12 +297,12 @@ def consensus_round_extend(
     now: datetime.datetime | None = None,
 ) -> ConsensusRound:
     """Move an open round's deadline later, before it has passed. Who: the secretariat."""
-    _require_secretariat(actor, "extend a consensus round")
+    require_secretariat(actor, "extend a consensus round")
     now = now or timezone.now()
-    locked = _lock_round(round)
-    _require_open(locked, "be extended")
-    _require_before_deadline(locked, timezone.localdate(now), "be extended")
-    reason = _reason(reason)
+    locked = round_for_update(round)
+    require_open(locked, "be extended")
+    require_before_deadline(locked, timezone.localdate(now), "be extended")
+    reason = reason_checked(reason)
     date_checked(deadline, field="deadline")
     if deadline <= locked.deadline:
         raise ApplicationError(
@@ -445,12 +323,12 @@ def consensus_round_cancel(
 ) -> ConsensusRound:
     """Cancel an open round before its deadline has passed; its deliverable goes back to
     submitted. Who: the secretariat."""
-    _require_secretariat(actor, "cancel a consensus round")
+    require_secretariat(actor, "cancel a consensus round")
     now = now or timezone.now()
-    locked = _lock_round(round)
-    _require_open(locked, "be cancelled")
-    _require_before_deadline(locked, timezone.localdate(now), "be cancelled")
-    reason = _reason(reason)
+    locked = round_for_update(round)
+    require_open(locked, "be cancelled")
+    require_before_deadline(locked, timezone.localdate(now), "be cancelled")
+    reason = reason_checked(reason)
     move = _round_move(locked.deliverable, DeliverableState.SUBMITTED)
     if move is None:
         raise move_refusal(locked.deliverable, actor, DeliverableState.SUBMITTED)
