@@ -62,12 +62,16 @@ class _KeysOnly:
         return super().optgroups(name, [v for v in value if _is_key(key, v)], attr)
 
 
+# No database holds an integer key beyond 64 bits; SQLite cannot even be asked for one.
+KEY_RANGE = range(-(2**63), 2**63)
+
+
 def _is_key(key: models.Field, value) -> bool:
     try:
-        key.to_python(value)
+        python = key.to_python(value)
     except ValidationError:
         return False
-    return True
+    return not isinstance(python, int) or python in KEY_RANGE
 
 
 class KeysOnlyAutocompleteSelect(_KeysOnly, AutocompleteSelect):
