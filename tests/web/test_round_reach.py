@@ -134,6 +134,9 @@ class TestOpeningAcknowledgesTheUnreachable:
         assert round.eligible_agencies.count() == 5
         reason = round.history.earliest().history_change_reason
         assert "acknowledged as unreachable by the tracker: CNES, CSA" in reason
+        # The page says what really happened, never "the delegates have been told".
+        said = client.get(response.url).content.decode()
+        assert "A mail is on its way to 3 of 5 eligible agencies; 2 have nobody" in said
 
     def test_a_forged_acronym_acknowledges_nothing(self, client, cast):
         unreachable("CSA")

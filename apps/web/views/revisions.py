@@ -83,7 +83,10 @@ def _uploaded_message(revision: Revision) -> str:
     if revision.kind == Revision.Kind.SUBSTANTIVE:
         return said + " The round was cancelled and the deliverable is back to submitted."
     if revision.kind == Revision.Kind.EDITORIAL:
-        return said + " The round goes on, on this revision; the delegates have been told."
+        return said + (
+            " The round goes on, on this revision; a mail tells each eligible agency the "
+            "tracker can write to (see who was told on the round's page)."
+        )
     return said
 
 

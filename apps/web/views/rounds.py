@@ -68,8 +68,22 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
         on_fields(form, error)
         return deliverable_page(request, pk, open_round_form=form, status=400)
-    messages.success(request, "Consensus round opened; the delegates have been told.")
+    messages.success(request, f"Consensus round opened. {told_summary(round)}")
     return redirect("web:round", pk=round.pk)
+
+
+def told_summary(round: ConsensusRound) -> str:
+    """What the opening really did: how many agencies a mail is going to, how many nobody can
+    be written to (never "the delegates have been told" when most were not)."""
+    notices = list(round.notices.values_list("mail_id", flat=True))
+    mailed = sum(1 for mail_id in notices if mail_id)
+    said = f"A mail is on its way to {mailed} of {len(notices)} eligible agencies"
+    if mailed < len(notices):
+        said += (
+            f"; {len(notices) - mailed} have nobody the tracker can write to: their silence "
+            "counts only once you record how they were told (below)"
+        )
+    return said + "."
 
 
 def on_fields(form, error: ApplicationError) -> None:
