@@ -348,6 +348,7 @@ def test_every_write_through_a_real_server(server: Server):
 
     cochair, secretariat = world.browser("cochair-twg"), world.browser("secretariat")
     progress_and_moves(world, cochair, deliverable)
+    watch_through_the_web(world, cochair, deliverable["id"])
     rounds_through_the_web(world, secretariat, deliverable["id"])
     rounds_through_the_api(world, secretariat, deliverable["id"])
     outlook(world, cochair, twg["id"])
@@ -356,6 +357,7 @@ def test_every_write_through_a_real_server(server: Server):
     plenary_through_the_api(world, drafting["results"][1]["id"])
     report_drafts(world, secretariat)
     meetings(world, secretariat)
+    notifications_and_feeds(world, cochair)
     token_page(world)
     sign_out(world, cochair)
 
@@ -826,6 +828,50 @@ def meetings(world: World, secretariat: Client) -> None:
     ics = secretariat.request("GET", reverse("web:meeting-agenda-ics", args=[pk]))
     assert ics.status_code == 200 and ics.headers["Content-Type"].startswith("text/calendar")
     assert b"BEGIN:VEVENT" in ics.content and b"TZID=America/Toronto" in ics.content
+
+
+def watch_through_the_web(world: World, cochair: Client, pk: int) -> None:
+    """The co-chair watches the deliverable from its page, every change, by mail."""
+    page = reverse("web:deliverable", args=[pk])
+    response = cochair.submit(
+        page, reverse("web:watch"), {"level": "all"}, button=("action", "watch")
+    )
+    assert "Watching this deliverable" in redirected(cochair, response, page, "watch it")
+
+
+def notifications_and_feeds(world: World, cochair: Client) -> None:
+    """What the secretariat did to the watched deliverable (rounds opened, an outcome) is in the
+    co-chair's notifications, with the unread count; mark all read clears it. A calendar address
+    made on the feeds page is read without signing in, parsed as a calendar, and answers 404
+    once revoked."""
+    inbox = reverse("web:notifications")
+    listed = cochair.page(inbox)
+    assert "Consensus round" in listed and 'class="badge"' in listed, listed[:2000]
+    response = cochair.submit(inbox, reverse("web:notifications-read"))
+    assert 'class="badge"' not in redirected(cochair, response, inbox, "mark all read")
+
+    page = reverse("web:feed-addresses")
+    [calendar] = [f for f in forms_of(cochair.page(page)) if f.fields.get("kind") == "calendar"]
+    headers = {"Origin": world.server.base, "Referer": world.server.base + page}
+    made = cochair.request(
+        "POST", page, data={**calendar.fields, "action": "issue"}, headers=headers
+    )
+    assert made.status_code == 200, made.text[:500]
+    [url] = re.findall(r'<input id="feed-url"[^>]* value="([^"]+)"', made.text)
+    path = urlsplit(html.unescape(url)).path
+    anonymous = Client(world.server.base, world.exchanges)
+    feed = anonymous.request("GET", path)
+    assert feed.status_code == 200 and feed.headers["Content-Type"].startswith("text/calendar")
+    from icalendar import Calendar
+
+    assert Calendar.from_ical(feed.content).walk("VEVENT")  # round deadlines at least
+    [revoke] = [f for f in forms_of(cochair.page(page)) if f.fields.get("kind") == "calendar"]
+    response = cochair.request(
+        "POST", page, data={**revoke.fields, "action": "revoke"}, headers=headers
+    )
+    redirected(cochair, response, page, "revoke the calendar address")
+    assert anonymous.request("GET", path).status_code == 404
+    assert path.split("/")[2] not in world.server.log.read_text()  # the secret is never logged
 
 
 def token_page(world: World) -> None:
