@@ -380,3 +380,47 @@ def test_an_agenda_lists_a_page_of_each_kind_and_counts_the_rest(cast, settings)
     overdue = [item for item in built if item.kind == AgendaItem.Kind.OVERDUE]
     assert len(overdue) == selectors.ITEMS_PER_KIND + 1
     assert overdue[-1].source_key == "overdue:more" and overdue[-1].title.startswith("5 more")
+
+
+def test_opening_without_an_acknowledgement_is_refused_when_an_agency_is_unreachable(cast):
+    """The default acknowledges nothing: a caller that says nothing is refused."""
+    cast.delegates["ESA"].delegate_appointments.update(ends_on=datetime.date(2026, 1, 1))
+    with pytest.raises(ApplicationError) as refused:
+        consensus_round_open(
+            deliverable=cast.deliverable("submitted"),
+            actor=cast.secretariat,
+            channel="plenary",
+            now=OPENED,
+        )
+    assert refused.value.code == "unreachable_not_acknowledged"
+    assert refused.value.extra["unreachable"] == ["ESA"]
+
+
+def test_an_opening_with_every_agency_reachable_names_no_acknowledgement(cast):
+    round = open_round(cast)
+    assert "acknowledged" not in round.history.earliest().history_change_reason
+
+
+def test_a_deadline_outside_the_trackers_dates_is_refused_at_opening(cast):
+    with pytest.raises(ApplicationError) as refused:
+        open_round(cast, deadline=datetime.date(2300, 1, 1))
+    assert "deadline" in refused.value.extra["fields"]
+
+
+def test_a_stated_position_says_where_and_is_on_behalf_even_of_the_secretariats_own_agency(
+    cast,
+):
+    """The secretariat's person may also be an agency's delegate: a position stated in a
+    meeting is still recorded on the agency's behalf, as stated there."""
+    esa = cast.agencies["ESA"]
+    factories.DelegateAppointmentFactory(
+        person=cast.secretariat, agency=esa, starts_on=datetime.date(2020, 1, 1)
+    )
+    meeting = schedule(cast)
+    round = open_round(cast, meeting=meeting)
+    attendance_record(meeting=meeting, actor=cast.secretariat, rows={esa: ("present", "")})
+    plenary_outcome_record(round=round, meeting=meeting, actor=cast.secretariat, now=IN_MEETING)
+    stated = Position.objects.get(round=round, agency=esa)
+    assert stated.on_behalf and stated.meeting == meeting
+    reason = stated.history.get().history_change_reason
+    assert reason == "ESA: concur as stated in December 2026 plenary"
