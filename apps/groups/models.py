@@ -7,23 +7,44 @@ from apps.core.limits import FIRST_YEAR, LAST_YEAR, YEAR_OUTSIDE_ISECG
 from apps.core.models import Appointment, SourcedModel, describe_date, precision_field
 
 
+class ChangeState(models.TextChoices):
+    """Where a structural change stands. Only a decided change takes effect (on its effective
+    date); a proposal, however long it has been talked about, is not an event."""
+
+    PROPOSED = "proposed", "proposed"
+    IN_CONSENSUS = "in_consensus", "in a consensus round"
+    AWAITING_ENDORSEMENT = "awaiting_endorsement", "agreed, awaiting SAM endorsement"
+    DECIDED = "decided", "decided"
+    WITHDRAWN = "withdrawn", "withdrawn"
+
+
 class StructuralChange(SourcedModel):
-    """A decision that changes the shape of ISECG: a group merged, absorbed, set up or closed."""
+    """A change to the shape of ISECG: a group set up, merged, absorbed, split or closed, or a
+    mandate changed. Proposed, put to a consensus round, endorsed by the senior agency managers
+    where it needs them, and only then in force (apps/groups/changes.py)."""
 
     class Kind(models.TextChoices):
         ESTABLISHMENT = "establishment", "establishment"
         MERGER = "merger", "merger"
         PARTIAL_MERGER = "partial_merger", "partial merger of mandates"
         ABSORPTION = "absorption", "absorption"
+        SPLIT = "split", "split"
         CLOSURE = "closure", "closure"
         RENAMING = "renaming", "renaming"
+        MANDATE_CHANGE = "mandate_change", "mandate change"
+
+    State = ChangeState
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    effective_on = models.DateField()
+    state = models.CharField(max_length=24, choices=ChangeState.choices, default="proposed")
+    effective_on = models.DateField(help_text="When it takes (or took) effect, once decided.")
     effective_precision = precision_field()
-    summary = models.TextField(help_text="What changed, as a report would say it.")
+    summary = models.TextField(help_text="What changes, as a report would say it.")
     decision = models.TextField(
         blank=True, help_text="Who decided and how, e.g. 'approved by the senior agency managers'."
+    )
+    notes = models.TextField(
+        blank=True, help_text="The secretariat's working notes; never printed in a report."
     )
     meeting = models.ForeignKey(
         "plenary.PlenaryMeeting",
@@ -45,15 +66,67 @@ class StructuralChange(SourcedModel):
         related_name="absorbed_changes",
         help_text="The group that takes over, for a merger or absorption.",
     )
+    new_groups = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The groups it sets up (establishment: one; split: two or more), each "
+        "{'acronym', 'name', 'mandate'}.",
+    )
+    new_name = models.CharField(max_length=200, blank=True, help_text="For a renaming.")
+    new_acronym = models.CharField(max_length=20, blank=True, help_text="For a renaming.")
+    new_mandate = models.TextField(blank=True, help_text="For a mandate change.")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    decided_on = models.DateField(
+        null=True, blank=True, help_text="When it was decided (consensus, or SAM endorsement)."
+    )
+    decided_precision = precision_field()
+    endorsed_on = models.DateField(
+        null=True, blank=True, help_text="When the senior agency managers endorsed it."
+    )
+    endorsed_precision = precision_field()
+    applied_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its effect was made in the record."
+    )
+    # Bumped by every write (groups.changes): an edit made from an older copy is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(m2m_fields=[groups, sub_teams])
 
     class Meta:
-        ordering = ["-effective_on"]
+        ordering = ["-effective_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ChangeState.values), name="structural_change_state_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(applied_at__isnull=True) | Q(state="decided"),
+                name="only_a_decided_change_takes_effect",
+                violation_error_message="Only a decided structural change takes effect.",
+            ),
+        ]
 
     def __str__(self) -> str:
-        when = describe_date(self.effective_on, self.effective_precision)
-        return f"{self.get_kind_display()} ({when})"
+        return f"{self.get_kind_display().capitalize()} #{self.pk} ({self.effective_display})"
+
+    @property
+    def effective_display(self) -> str:
+        return describe_date(self.effective_on, self.effective_precision)
+
+    @property
+    def state_label(self) -> str:
+        if self.state == ChangeState.DECIDED and self.applied_at is None:
+            return "decided, not yet in effect"
+        if self.state == ChangeState.DECIDED:
+            return "in effect"
+        return self.get_state_display()
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("web:change", args=[self.pk])
 
 
 class GroupStatus(models.TextChoices):
@@ -91,6 +164,14 @@ class WorkingGroup(SourcedModel):
         blank=True,
         related_name="predecessors",
         help_text="The group it was merged into or absorbed by.",
+    )
+    established_by = models.ForeignKey(
+        StructuralChange,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="established_groups",
+        help_text="The decision that set this group up (an establishment or a split).",
     )
     notes = models.TextField(blank=True)
 
@@ -173,6 +254,38 @@ class SubTeam(SourcedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.group.acronym})"
+
+
+class MandateVersion(SourcedModel):
+    """A group's mandate as it read from the day it came into force. The version in force on a
+    day is the latest that began on or before it; Annex III of year Y prints those in force at
+    the end of Y."""
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.PROTECT, related_name="mandates")
+    text = models.TextField(help_text="The mandate as Annex III of the annual report gives it.")
+    in_force_from = models.DateField(
+        null=True, blank=True, help_text="Blank when the record does not say (the first known)."
+    )
+    in_force_precision = precision_field()
+    change = models.ForeignKey(
+        StructuralChange,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mandates",
+        help_text="The decision that brought this text into force, if the record has it.",
+    )
+    notes = models.TextField(blank=True, help_text="The secretariat's notes; never printed.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", models.F("in_force_from").asc(nulls_first=True), "pk"]
+        verbose_name = "mandate version"
+
+    def __str__(self) -> str:
+        when = describe_date(self.in_force_from, self.in_force_precision)
+        return f"{self.group.acronym} mandate from {when}"
 
 
 class CoChairAppointment(Appointment):

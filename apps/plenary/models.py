@@ -81,7 +81,8 @@ class PlenaryMeeting(SourcedModel):
 
 
 class ConsensusRound(models.Model):
-    """A plenary decision on one deliverable. Eligible agencies are frozen when it opens."""
+    """A plenary decision on one deliverable or one structural change (its subject). Eligible
+    agencies are frozen when it opens."""
 
     class Channel(models.TextChoices):
         PLENARY = "plenary", "plenary meeting"
@@ -98,7 +99,18 @@ class ConsensusRound(models.Model):
         OBJECTED = "objected", "objected"
 
     deliverable = models.ForeignKey(
-        "deliverables.Deliverable", on_delete=models.PROTECT, related_name="consensus_rounds"
+        "deliverables.Deliverable",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consensus_rounds",
+    )
+    structural_change = models.ForeignKey(
+        "groups.StructuralChange",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consensus_rounds",
     )
     channel = models.CharField(max_length=20, choices=Channel.choices)
     meeting = models.ForeignKey(
@@ -109,9 +121,16 @@ class ConsensusRound(models.Model):
         related_name="consensus_rounds",
     )
     opened_on = models.DateField(help_text="Members on this day are the eligible agencies.")
+    # A round of the record may be known only by its year; the tracker's rounds have their day.
+    dates_precision = precision_field()
     opened_at = models.DateTimeField()
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Blank for a round of the record, whose opener the publications do not name.",
     )
     deadline = models.DateField(help_text="Positions are taken until the end of this day (UTC).")
     eligible_agencies = models.ManyToManyField("agencies.Agency", related_name="eligible_rounds")
@@ -150,6 +169,18 @@ class ConsensusRound(models.Model):
                 name="one_open_round_per_deliverable",
                 violation_error_message="This deliverable already has an open consensus round.",
             ),
+            models.UniqueConstraint(
+                fields=["structural_change"],
+                condition=Q(state="open"),
+                name="one_open_round_per_structural_change",
+                violation_error_message="This structural change already has an open round.",
+            ),
+            models.CheckConstraint(
+                condition=Q(deliverable__isnull=False, structural_change__isnull=True)
+                | Q(deliverable__isnull=True, structural_change__isnull=False),
+                name="round_has_one_subject",
+                violation_error_message="A round decides one deliverable or one structural change.",
+            ),
             models.CheckConstraint(
                 condition=Q(deadline__gte=F("opened_on")),
                 name="round_deadline_not_before_opening",
@@ -168,12 +199,21 @@ class ConsensusRound(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Consensus round #{self.pk} on {self.deliverable}"
+        return f"Consensus round #{self.pk} on {self.subject}"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("web:round", args=[self.pk])
+
+    @property
+    def subject(self):
+        """What the round decides: its deliverable or its structural change."""
+        return self.deliverable if self.deliverable_id else self.structural_change
+
+    @property
+    def opened_display(self) -> str:
+        return describe_date(self.opened_on, self.dates_precision)
 
     def deadline_passed_on(self, day) -> bool:
         """Positions are taken until the end of the deadline day; from the next day the round

@@ -20,10 +20,27 @@ def _round_url(round) -> str:
     return f"{settings.SITE_URL}{round.get_absolute_url()}"
 
 
+def _subject_named(round) -> str:
+    """What the round decides, as a mail names it."""
+    if round.structural_change_id:
+        change = round.structural_change
+        return f"the proposed {change.get_kind_display()} ({change.effective_display})"
+    return f"'{round.deliverable}' ({round.deliverable.lead_group.acronym})"
+
+
 def _text_lines(round) -> str:
     """The text the round decides on, and what changed since the previous round's, as links."""
     from django.urls import reverse
 
+    if round.structural_change_id:
+        change = round.structural_change
+        lines = [f"The proposal you decide on: {change.summary}"]
+        if change.new_mandate:
+            lines.append(f"The new mandate: {change.new_mandate}")
+        lines += [
+            f"New group: {g['acronym']}, {g['name']}: {g['mandate']}" for g in change.new_groups
+        ]
+        return "\n".join(lines) + "\n"
     revision = round.revision
     if revision is None:
         return "The text: no revision of it is in the tracker.\n"
@@ -51,16 +68,15 @@ def _text_lines(round) -> str:
 
 
 def round_opened(*, round, eligible_ids: set[int]) -> None:
-    deliverable = round.deliverable
     agencies_tell(
         round=round,
         kind=AgencyNotice.Kind.OPENED,
         agency_ids=eligible_ids,
         now=round.opened_at,  # the time, and the day whose reachability, the opening checked
-        subject=f"Consensus round opened on {deliverable}",
+        subject=f"Consensus round opened on {round.subject}",
         body=(
-            f"The secretariat opened a consensus round on '{deliverable}' "
-            f"({deliverable.lead_group.acronym}) by {round.get_channel_display()}.\n"
+            f"The secretariat opened a consensus round on {_subject_named(round)} "
+            f"by {round.get_channel_display()}.\n"
             f"By: {round.opened_by.get_full_name() or round.opened_by.username}\n"
             f"Deadline: {round.deadline:%d %B %Y} (end of day, UTC)\n\n"
             f"{_text_lines(round)}\n"
@@ -89,9 +105,9 @@ def round_deadline_near(
         agency_ids=silent,
         key=reminder_mail_key(round),
         now=now,
-        subject=f"{_time_left(days_left)}: consensus round on {round.deliverable}",
+        subject=f"{_time_left(days_left)}: consensus round on {round.subject}",
         body=(
-            f"The consensus round on '{round.deliverable}' closes at the end of "
+            f"The consensus round on {_subject_named(round)} closes at the end of "
             f"{round.deadline:%d %B %Y} (UTC). Your agency has not yet recorded a position "
             f"({len(silent)} of {len(agency_ids)} eligible agencies have not).\n\n"
             f"{_text_lines(round)}\n"

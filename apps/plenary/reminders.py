@@ -16,7 +16,7 @@ from . import notifications
 from .locks import round_for_update
 from .models import ConsensusRound
 from .notices import agency_addresses
-from .services import _save_round
+from .opening import save_round
 
 
 def consensus_rounds_send_reminders(*, now: datetime.datetime | None = None) -> int:
@@ -72,7 +72,7 @@ def consensus_round_reminder_sent(*, key: str, sent_at: datetime.datetime) -> in
     if locked.reminder_sent_at or not key.startswith(notifications.reminder_mail_key(locked)):
         return 0  # recorded already, or for a deadline since extended
     locked.reminder_sent_at = sent_at
-    _save_round(locked, actor=None, reason="Deadline reminder sent to the delegates.")
+    save_round(locked, actor=None, reason="Deadline reminder sent to the delegates.")
     return 1
 
 

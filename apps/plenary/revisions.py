@@ -9,7 +9,8 @@ from apps.documents.models import Revision
 
 from . import notifications
 from .models import ConsensusRound
-from .services import _cancel, _round_move, _save_round
+from .opening import round_move, save_round
+from .services import _cancel
 
 
 def open_round_of(deliverable: Deliverable) -> ConsensusRound | None:
@@ -24,7 +25,7 @@ def round_meets_revision(
     """Called with the deliverable locked, inside the upload's transaction."""
     now = timezone.now()
     if kind == Revision.Kind.SUBSTANTIVE:
-        move = _round_move(round.deliverable, DeliverableState.SUBMITTED)
+        move = round_move(round.deliverable, DeliverableState.SUBMITTED)
         if move is None:
             raise move_refusal(round.deliverable, actor, DeliverableState.SUBMITTED)
         _cancel(
@@ -42,5 +43,5 @@ def round_meets_revision(
     else:
         round.revision = revision
         round.revision_sha256 = revision.sha256
-        _save_round(round, actor=actor, reason=f"Editorial revision {revision.label}: {reason}")
+        save_round(round, actor=actor, reason=f"Editorial revision {revision.label}: {reason}")
     notifications.round_text_changed(round=round, revision=revision, kind=kind, reason=reason)

@@ -5,30 +5,31 @@ eligible, frozen with the round. The latest position per agency counts; silence 
 counts as no objection (the silence procedure); one standing objection blocks. Once the deadline
 has passed, the round is closing: no position, extension or cancellation is taken any more.
 
-Every write locks the round's deliverable before the round (deliverables/locks.py).
+A round decides a deliverable (its workflow moves follow) or a structural change (its
+proposal is decided, apps/groups/changes.py). Every write locks the round's subject before the
+round (locks.py).
 """
 
 import datetime
 import logging
-from collections.abc import Iterable
 
 from django.utils import timezone
 
 from apps.accounts import permissions
 from apps.agencies.models import Agency
-from apps.agencies.selectors import members_on
 from apps.core.errors import ApplicationError
 from apps.core.limits import RATIONALE_MAX_LENGTH, date_checked, text_checked
 from apps.core.transactions import atomic_retrying
 from apps.deliverables.effects import effect
 from apps.deliverables.locks import rows_for_update
 from apps.deliverables.models import Deliverable, DeliverableState
-from apps.deliverables.services import lock_deliverable, move_make, move_refusal
-from apps.deliverables.workflow import Actor, Move, moves_from
-from apps.documents.models import Revision
-from apps.documents.selectors import revision_for_round
+from apps.deliverables.services import move_make, move_refusal
+from apps.deliverables.workflow import Actor, moves_from
+from apps.groups.changes import (
+    change_round_cancelled,
+    change_round_decided,
+)
 
-from . import notifications
 from .guards import (
     reason_checked,
     require_before_deadline,
@@ -38,97 +39,18 @@ from .guards import (
     require_secretariat,
 )
 from .locks import round_for_update
-from .models import ConsensusRound, PlenaryMeeting, Position
-from .notices import unreachable_acknowledged_check
-from .objections import objection_follow, require_objections_answered
+from .models import ConsensusRound, Position
+from .objections import objection_follow
+from .opening import (  # noqa: F401 (the round services, in one place for their callers)
+    DEFAULT_ROUND_DAYS,
+    consensus_round_open,
+    round_move,
+    save_round,
+    structural_change_round_open,
+)
 from .selectors import round_facts
 
-DEFAULT_ROUND_DAYS = 14
 logger = logging.getLogger(__name__)
-
-
-def _save_round(round: ConsensusRound, *, actor, reason: str) -> None:
-    round._history_user = actor
-    round._change_reason = reason
-    round.save()
-
-
-def _round_move(deliverable: Deliverable, target: str) -> Move | None:
-    """The round move (open or cancel) the table allows to `target` now."""
-    for move in moves_from(deliverable):
-        if move.via_round and move.target == target:
-            return move
-    return None
-
-
-@atomic_retrying
-def consensus_round_open(
-    *,
-    deliverable: Deliverable,
-    actor,
-    channel: str,
-    deadline: datetime.date | None = None,
-    meeting: PlenaryMeeting | None = None,
-    reason: str = "Submitted for plenary consensus",
-    now: datetime.datetime | None = None,
-    revision: Revision | None = None,
-    unreachable_acknowledged: bool | Iterable[str] = False,
-) -> ConsensusRound:
-    """Open a round on a submitted deliverable, on `revision` (default: its latest current
-    one), whose id and SHA-256 the round keeps. Eligible agencies the tracker cannot write to
-    must be acknowledged by acronym (or all at once, by a command or the demo). Who: the
-    secretariat."""
-    require_secretariat(actor, "open a consensus round")
-    reason = reason_checked(reason)
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    locked = lock_deliverable(deliverable)
-    move = _round_move(locked, DeliverableState.IN_CONSENSUS)
-    if move is None:
-        allowed = move_refusal(locked, actor, DeliverableState.IN_CONSENSUS).extra
-        raise ApplicationError(
-            f"A consensus round opens only on a submitted deliverable; '{locked}' is "
-            f"{locked.state} (not from {locked.state}).",
-            code="illegal_move",
-            extra=allowed,
-        )
-    require_objections_answered(locked)
-    date_checked(deadline, field="deadline")
-    deadline = deadline or today + datetime.timedelta(days=DEFAULT_ROUND_DAYS)
-    if channel not in ConsensusRound.Channel.values:
-        raise ApplicationError(
-            f"Unknown channel '{channel}'; use one of {', '.join(ConsensusRound.Channel.values)}.",
-            code="invalid",
-            extra={"fields": {"channel": [f"Use one of {', '.join(ConsensusRound.Channel)}."]}},
-        )
-    if deadline < today:
-        raise ApplicationError(
-            f"The deadline {deadline} is already past; give today ({today}) or a later day.",
-            code="invalid",
-            extra={"fields": {"deadline": [f"Give {today} or a later day."]}},
-        )
-    text = revision_for_round(deliverable=locked, revision=revision)
-    eligible_ids = set(members_on(today).values_list("pk", flat=True))
-    unreachable = unreachable_acknowledged_check(eligible_ids, unreachable_acknowledged, today)
-    if unreachable:
-        reason += f" (acknowledged as unreachable by the tracker: {', '.join(unreachable)})"
-    round = ConsensusRound(
-        deliverable=locked,
-        channel=channel,
-        meeting=meeting,
-        opened_on=today,
-        opened_at=now,
-        opened_by=actor,
-        deadline=deadline,
-        revision=text,
-        revision_sha256=text.sha256 if text else "",
-    )
-    _save_round(round, actor=actor, reason=reason)
-    round.eligible_agencies.set(eligible_ids)
-    inputs = {"reason": reason, "channel": channel, "deadline": deadline}
-    move_make(deliverable=locked, move=move, actor=actor, inputs=inputs)
-    notifications.round_opened(round=round, eligible_ids=eligible_ids)
-    return round
 
 
 @atomic_retrying
@@ -264,8 +186,6 @@ def _close(round: ConsensusRound, *, closed_by, reason: str, now: datetime.datet
     """Decide the round (locked with its deliverable, open) and make the outcome's move. Runs
     exactly once per round."""
     facts = round_facts(round=round, today=timezone.localdate(now))
-    deliverable = round.deliverable
-    outcomes = [m for m in moves_from(deliverable) if Actor.SYSTEM in m.actors]
     round.state = ConsensusRound.State.CLOSED
     round.closed_at = now
     round.closed_by = closed_by
@@ -281,10 +201,20 @@ def _close(round: ConsensusRound, *, closed_by, reason: str, now: datetime.datet
     if facts.silence_not_counted:
         untold = ", ".join(agency.acronym for agency in facts.silence_not_counted)
         why += f" Never told, so their silence is not counted as no objection: {untold}."
+    save_round(round, actor=closed_by, reason=why)
+    if round.structural_change_id:
+        change_round_decided(
+            round.structural_change,
+            consensus=not facts.objections,
+            actor=closed_by,
+            why=why,
+            now=now,
+        )
+        return
     # Objected: the move that hands the work back; else approve or await SAM, by the flag.
+    outcomes = [m for m in moves_from(round.deliverable) if Actor.SYSTEM in m.actors]
     [move] = [m for m in outcomes if m.returns_work == bool(facts.objections)]
-    _save_round(round, actor=closed_by, reason=why)
-    move_make(deliverable=deliverable, move=move, actor=closed_by, inputs={"reason": why})
+    move_make(deliverable=round.deliverable, move=move, actor=closed_by, inputs={"reason": why})
 
 
 @atomic_retrying
@@ -313,7 +243,7 @@ def consensus_round_extend(
     old = locked.deadline
     locked.deadline = deadline
     locked.reminder_sent_at = None  # a new deadline earns a new reminder
-    _save_round(locked, actor=actor, reason=f"Deadline extended from {old}: {reason}")
+    save_round(locked, actor=actor, reason=f"Deadline extended from {old}: {reason}")
     return locked
 
 
@@ -329,7 +259,11 @@ def consensus_round_cancel(
     require_open(locked, "be cancelled")
     require_before_deadline(locked, timezone.localdate(now), "be cancelled")
     reason = reason_checked(reason)
-    move = _round_move(locked.deliverable, DeliverableState.SUBMITTED)
+    if locked.structural_change_id:
+        _cancel(locked, actor=actor, reason=reason, now=now)
+        change_round_cancelled(locked.structural_change, actor=actor, reason=reason)
+        return locked
+    move = round_move(locked.deliverable, DeliverableState.SUBMITTED)
     if move is None:
         raise move_refusal(locked.deliverable, actor, DeliverableState.SUBMITTED)
     _cancel(locked, actor=actor, reason=reason, now=now)
@@ -352,4 +286,4 @@ def _cancel(round: ConsensusRound, *, actor, reason: str, now: datetime.datetime
     round.closed_at = now
     round.closed_by = actor
     round.close_reason = reason
-    _save_round(round, actor=actor, reason=f"Cancelled: {reason}")
+    save_round(round, actor=actor, reason=f"Cancelled: {reason}")

@@ -19,7 +19,7 @@ def _boom(*args, **kwargs):
 
 
 def _fault_in_the_round_decision(monkeypatch):
-    monkeypatch.setattr(plenary, "_save_round", _boom)
+    monkeypatch.setattr(plenary, "save_round", _boom)
 
 
 def _fault_after_the_deliverable_row(monkeypatch):
