@@ -7,7 +7,7 @@ from .models import Agency, AgencyName, DelegateAppointment
 
 class AgencyNameInline(RecordInline):
     model = AgencyName
-    fields = ["name", "acronym", "used_until", "used_until_precision", "note", "source"]
+    fields = ["name", "acronym", "used_until", "used_until_precision", "notes", "source"]
 
 
 @admin.register(Agency)

@@ -3,7 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from apps.core.models import Appointment, SourcedModel, describe_date, precision_field
+from apps.core.dates import DatePrecision, date_as_stored
+from apps.core.models import Appointment, SourcedModel, precision_field
 
 
 class Agency(SourcedModel):
@@ -21,7 +22,6 @@ class Agency(SourcedModel):
     )
     left_precision = precision_field()
     website = models.URLField(blank=True)
-    notes = models.TextField(blank=True)
 
     history = HistoricalRecords()
 
@@ -42,7 +42,7 @@ class Agency(SourcedModel):
 
     @property
     def joined_display(self) -> str:
-        return describe_date(self.joined_on, self.joined_precision)
+        return date_as_stored(self.joined_on, self.joined_precision)
 
 
 class AgencyName(SourcedModel):
@@ -55,7 +55,6 @@ class AgencyName(SourcedModel):
         null=True, blank=True, help_text="Last known use, or the day the change took effect."
     )
     used_until_precision = precision_field()
-    note = models.TextField(blank=True)
 
     history = HistoricalRecords()
 
@@ -66,7 +65,10 @@ class AgencyName(SourcedModel):
     def __str__(self) -> str:
         label = f"{self.name} ({self.acronym})" if self.acronym else self.name
         if self.used_until:
-            label += f", until {describe_date(self.used_until, self.used_until_precision)}"
+            when = date_as_stored(self.used_until, self.used_until_precision)
+            if self.used_until_precision == DatePrecision.ON_OR_BEFORE:
+                when = when.removeprefix("by ") + " at the latest"
+            label += f", until {when}"
         return label
 
 

@@ -6,32 +6,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-
-class DatePrecision(models.TextChoices):
-    """How much of a stored date the source actually gives.
-
-    The seeds often name only a month, a year or a bound. The stored date is then the first
-    day of that month or year, or the bound itself, and this field says so: we never invent
-    a day the record does not give.
-    """
-
-    DAY = "day", "exact day"
-    MONTH = "month", "month only (stored as its first day)"
-    YEAR = "year", "year only (stored as 1 January)"
-    ON_OR_BEFORE = "on_or_before", "no later than this date"
-
-
-def describe_date(value: datetime.date | None, precision: str) -> str:
-    """The date as the source gives it: '14 August 2024', 'August 2024', '2024', 'by 2020'."""
-    if value is None:
-        return "date unknown"
-    if precision == DatePrecision.YEAR:
-        return str(value.year)
-    if precision == DatePrecision.MONTH:
-        return value.strftime("%B %Y")
-    if precision == DatePrecision.ON_OR_BEFORE:
-        return f"by {value.day} {value.strftime('%B %Y')}"
-    return f"{value.day} {value.strftime('%B %Y')}"
+# Dates and their precision live in core.dates; the models and their callers import them here.
+from .dates import DatePrecision as DatePrecision
+from .dates import describe_date as describe_date
 
 
 def precision_field(**kwargs) -> models.CharField:
@@ -41,13 +18,19 @@ def precision_field(**kwargs) -> models.CharField:
 
 
 class SourcedModel(models.Model):
-    """A record of the ISECG record: says where its facts come from."""
+    """A record of the ISECG record: says where its facts come from, and keeps the
+    secretariat's notes apart from the text a report may print."""
 
     source = models.CharField(
         max_length=300,
         blank=True,
-        help_text="Where this record's facts come from, e.g. "
-        "'seed 000 (2024 Annual Report), Annex II'. Blank for records entered by users.",
+        help_text="The publication and section its facts come from, e.g. 'ISECG 2024 Annual "
+        "Report (May 2025), Annex II'. Blank for records entered by users.",
+    )
+    notes = models.TextField(
+        blank=True,
+        help_text="The secretariat's notes on these facts (how sources were read, what they "
+        "do not say): shown to the secretariat only, never printed in a report.",
     )
 
     class Meta:

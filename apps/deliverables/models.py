@@ -3,7 +3,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from apps.core.models import SourcedModel, describe_date, precision_field
+from apps.core.dates import date_as_stored
+from apps.core.models import SourcedModel, precision_field
 
 
 class DeliverableState(models.TextChoices):
@@ -80,7 +81,6 @@ class Deliverable(SourcedModel):
     needs_sam_endorsement = models.BooleanField(
         default=False, help_text="Approval also needs the senior agency managers' endorsement."
     )
-    notes = models.TextField(blank=True)
     # Bumped by every write, so an edit made from a stale copy is refused (optimistic locking).
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
@@ -124,13 +124,14 @@ class Deliverable(SourcedModel):
 
         return reverse("web:deliverable", args=[self.pk])
 
+    # As pages, exports and feeds print them (core.dates): "2026", "Dec 2024", "12 Aug 2024".
     @property
     def target_display(self) -> str:
-        return describe_date(self.target_date, self.target_precision) if self.target_date else ""
+        return date_as_stored(self.target_date, self.target_precision)
 
     @property
     def published_display(self) -> str:
-        return describe_date(self.published_on, self.published_precision)
+        return date_as_stored(self.published_on, self.published_precision)
 
 
 class Activity(SourcedModel):
@@ -172,4 +173,4 @@ class Activity(SourcedModel):
 
     @property
     def occurred_display(self) -> str:
-        return describe_date(self.occurred_on, self.occurred_precision)
+        return date_as_stored(self.occurred_on, self.occurred_precision)

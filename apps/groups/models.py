@@ -43,9 +43,6 @@ class StructuralChange(SourcedModel):
     decision = models.TextField(
         blank=True, help_text="Who decided and how, e.g. 'approved by the senior agency managers'."
     )
-    notes = models.TextField(
-        blank=True, help_text="The secretariat's working notes; never printed in a report."
-    )
     meeting = models.ForeignKey(
         "plenary.PlenaryMeeting",
         on_delete=models.PROTECT,
@@ -173,7 +170,6 @@ class WorkingGroup(SourcedModel):
         related_name="established_groups",
         help_text="The decision that set this group up (an establishment or a split).",
     )
-    notes = models.TextField(blank=True)
 
     history = HistoricalRecords()
 
@@ -275,7 +271,6 @@ class MandateVersion(SourcedModel):
         related_name="mandates",
         help_text="The decision that brought this text into force, if the record has it.",
     )
-    notes = models.TextField(blank=True, help_text="The secretariat's notes; never printed.")
 
     history = HistoricalRecords()
 
