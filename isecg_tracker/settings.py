@@ -406,6 +406,11 @@ CELERY_BEAT_SCHEDULE = {
         # /healthz calls it late after two intervals; tests shorten it to watch beat run it.
         "schedule": env_int("CLOSE_EXPIRED_ROUNDS_SECONDS", default=15 * 60),
     },
+    # A decided structural change takes effect on its effective date (apps/groups/lineage.py).
+    "structural-changes-take-effect": {
+        "task": "apps.groups.tasks.take_effect",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "remind-delegates-of-deadlines": {
         "task": "apps.plenary.tasks.send_deadline_reminders",
         "schedule": crontab(hour=7, minute=0),

@@ -25,7 +25,6 @@ from apps.core.limits import (
     REASON_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     date_checked,
-    length_checked,
     text_checked,
 )
 from apps.core.models import DatePrecision
@@ -105,13 +104,18 @@ def _shape_checked(change: StructuralChange, groups: list, sub_teams: list) -> N
         many = {0: "no existing group", 1: "exactly one group"}.get(needs[1])
         what = many if needs[0] == needs[1] else f"{needs[0]} or more groups"
         raise _invalid("groups", f"A {Kind(kind).label} affects {what}.")
-    inactive = [g.acronym for g in groups if g.status != GroupStatus.ACTIVE]
+    # The statuses as they are now, not as the caller's copies say.
+    ended = WorkingGroup.objects.filter(pk__in=[g.pk for g in groups]).exclude(
+        status=GroupStatus.ACTIVE
+    )
+    inactive = sorted(ended.values_list("acronym", flat=True))
     if inactive:
         raise _invalid("groups", f"Only active groups can change: {', '.join(inactive)} ended.")
     if kind in TAKE_OVER_KINDS:
         if change.into_group is None:
             raise _invalid("into_group", f"A {Kind(kind).label} names the group taking over.")
-        if change.into_group in groups or change.into_group.status != GroupStatus.ACTIVE:
+        into = WorkingGroup.objects.get(pk=change.into_group.pk)
+        if into in groups or into.status != GroupStatus.ACTIVE:
             raise _invalid(
                 "into_group", "The group taking over must be active and not one of those ending."
             )
@@ -128,16 +132,17 @@ def _shape_checked(change: StructuralChange, groups: list, sub_teams: list) -> N
 
 
 def _texts_checked(change: StructuralChange) -> None:
-    change.summary = length_checked(
+    # text_checked: a control character (a NUL that PostgreSQL cannot store) is refused.
+    change.summary = text_checked(
         change.summary,
         field="summary",
         limit=SUMMARY_MAX_LENGTH,
         required=True,
         ask="Say what changes, as a report would say it.",
     )
-    change.notes = length_checked(change.notes, field="notes", limit=NOTE_MAX_LENGTH)
-    change.new_mandate = length_checked(
-        change.new_mandate, field="new_mandate", limit=SUMMARY_MAX_LENGTH
+    change.notes = text_checked(change.notes, field="notes", limit=NOTE_MAX_LENGTH, required=False)
+    change.new_mandate = text_checked(
+        change.new_mandate, field="new_mandate", limit=SUMMARY_MAX_LENGTH, required=False
     )
     change.new_name = text_checked(change.new_name, field="new_name", limit=200, required=False)
     change.new_acronym = text_checked(

@@ -571,6 +571,8 @@ class ReportBuilder:
             return f"Merger of {names} into the {self._group_label(change.into_group)}"
         if change.kind == Kind.PARTIAL_MERGER:
             return f"Partial merger of the {names} mandates"
+        if change.kind == Kind.ESTABLISHMENT:
+            names = join_words([f"the {g['name']}" for g in change.new_groups])
         return f"{change.get_kind_display().capitalize()} of {names}"
 
     def _change_sentence(self, change: StructuralChange) -> str:
@@ -590,11 +592,20 @@ class ReportBuilder:
             sentence = f"{subject} began merging parts of their mandates"
         else:
             verb = {
-                Kind.ESTABLISHMENT: "established",
                 Kind.CLOSURE: "closed",
                 Kind.RENAMING: "renamed",
+                Kind.SPLIT: "split",
+                Kind.MANDATE_CHANGE: "given a new mandate",
             }.get(change.kind, change.get_kind_display())
             sentence = f"{subject} {were} {verb}"
+        if change.kind == Kind.ESTABLISHMENT or change.new_groups:
+            made = [f"the {g['name']} ({g['acronym']})" for g in change.new_groups]
+            made_sentence = f"{join_words(made)} {'were' if len(made) > 1 else 'was'} established"
+            sentence = (
+                made_sentence[:1].upper() + made_sentence[1:]
+                if change.kind == Kind.ESTABLISHMENT
+                else f"{sentence} into {join_words(made)}"
+            )
         if change.decision:
             decision = change.decision.rstrip(".")
             sentence += f" ({decision[:1].lower() + decision[1:]})"

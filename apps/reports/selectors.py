@@ -101,7 +101,12 @@ def report_facts(*, year: int, today: datetime.date) -> ReportFacts:
         groups_at_end=list(groups_active_on(end)),
         group_texts=_group_texts_at(year_ends_at),
         changes=list(
-            StructuralChange.objects.filter(effective_on__range=(start, end))
+            # Only a decided change in effect is a change; a proposal is never reported as one.
+            StructuralChange.objects.filter(
+                effective_on__range=(start, end),
+                state=StructuralChange.State.DECIDED,
+                applied_at__isnull=False,
+            )
             .select_related("into_group", "meeting")
             .prefetch_related("groups", "sub_teams")
             .order_by("effective_on", "pk")
