@@ -17,9 +17,14 @@ from .models import (
 from .services import outlook_item_create, outlook_item_update
 
 
+# What only a decided structural change may write (apps/groups/lineage.py): the admin shows it.
+LINEAGE_FIELDS = ["status", "status_change", "successor", "established_by"]
+
+
 class SubTeamInline(RecordInline):
     model = SubTeam
     fields = ["name", "kind", "status", "status_change"]
+    readonly_fields = ["status", "status_change"]
 
 
 class CoChairInline(RecordInline):
@@ -35,6 +40,11 @@ class WorkingGroupAdmin(RecordAdmin):
     search_fields = ["acronym", "name", "mandate"]
     list_select_related = ["successor"]
     inlines = [SubTeamInline, CoChairInline]
+    readonly_fields = ["acronym", "name", *LINEAGE_FIELDS]
+
+    def has_add_permission(self, request) -> bool:
+        # A group is set up, renamed, merged or closed only by a decided structural change.
+        return False
 
 
 @admin.register(SubTeam)
@@ -43,6 +53,7 @@ class SubTeamAdmin(RecordAdmin):
     list_filter = ["kind", "status", "group"]
     search_fields = ["name", "description"]
     list_select_related = ["group"]
+    readonly_fields = ["status", "status_change"]
 
 
 @admin.register(StructuralChange)

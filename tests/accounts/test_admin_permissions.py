@@ -87,3 +87,38 @@ def test_rounds_are_read_only_in_the_admin(client, cast):
 def test_close_expired_rounds_command(cast, capsys):
     call_command("close_expired_rounds")
     assert "Closed 0 expired consensus round(s)." in capsys.readouterr().out
+
+
+def test_the_admin_is_no_door_around_a_structural_decision(client, cast):
+    """Setting up, renaming or ending a group is a structural change the plenary decides: the
+    admin adds no group, and a forged post of a group's status, successor or name writes none
+    of them."""
+    client.force_login(staff(cast.secretariat))
+    add = reverse("admin:groups_workinggroup_add")
+    assert client.post(add, {"acronym": "NEW", "name": "New group"}).status_code == 403
+    page = client.get(change_url(cast.swg))
+    assert {"status", "successor", "acronym", "name"} <= set(
+        page.context["adminform"].readonly_fields
+    )
+    form = page.context["adminform"].form
+    data = {name: form.initial.get(name) or "" for name in form.fields}
+    data.update(
+        {
+            "status": "absorbed",
+            "successor": cast.twg.pk,
+            "name": "Renamed by hand",
+            "notes": "Checked against the 2025 report.",
+        }
+    )
+    for inline in page.context["inline_admin_formsets"]:  # the inlines left as they are
+        prefix = inline.formset.prefix
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    response = client.post(change_url(cast.swg), data)
+    assert response.status_code == 302
+    cast.swg.refresh_from_db()
+    assert (cast.swg.status, cast.swg.successor, cast.swg.name) == (
+        "active",
+        None,
+        "Working Group SWG",
+    )
+    assert cast.swg.notes == "Checked against the 2025 report."
