@@ -477,3 +477,16 @@ def test_a_report_tells_of_decided_changes_in_effect_only(cast, django_capture_o
     facts = report_facts(year=2026, today=datetime.date(2026, 12, 31))
     assert facts.changes == [change]
     assert proposed not in facts.changes
+
+
+def test_the_operators_command_makes_due_effects_through_the_same_service(
+    cast, django_capture_on_commit_callbacks, capsys
+):
+    from django.core.management import call_command
+
+    change = absorption(cast, sam=False, effective_on=datetime.date(2026, 6, 1))
+    decide_by_silence(cast, change, django_capture_on_commit_callbacks)
+    assert reloaded(cast.swg)[0].status == GroupStatus.ACTIVE  # decided in March for June
+    call_command("take_structural_changes_effect")  # today is after June 2026
+    assert "1 structural change(s) took effect." in capsys.readouterr().out
+    assert reloaded(cast.swg)[0].status == GroupStatus.ABSORBED
