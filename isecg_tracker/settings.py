@@ -274,6 +274,8 @@ SPECTACULAR_SETTINGS = {
         "ActivityKindEnum": "apps.deliverables.models.Activity.Kind",
         "MeetingKindEnum": "apps.plenary.models.PlenaryMeeting.Kind",
         "StructuralChangeKindEnum": "apps.groups.models.StructuralChange.Kind",
+        "StructuralChangeStateEnum": "apps.groups.models.ChangeState",
+        "GroupStatusEnum": "apps.groups.models.GroupStatus",
         "RoundStateEnum": "apps.plenary.models.ConsensusRound.State",
         "ReportDraftStateEnum": "apps.reports.models.ReportDraft.State",
         "DatePrecisionEnum": "apps.core.models.DatePrecision",

@@ -8,8 +8,10 @@ from apps.agencies.models import Agency, AgencyName, DelegateAppointment
 from apps.deliverables.models import Activity, Deliverable
 from apps.documents.models import Comment, Revision
 from apps.groups.models import (
+    AppointmentAccount,
     ChairAppointment,
     CoChairAppointment,
+    MandateVersion,
     OutlookItem,
     StructuralChange,
     SubTeam,
@@ -50,10 +52,22 @@ class AgencyNameFactory(factory.django.DjangoModelFactory):
 class WorkingGroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = WorkingGroup
+        skip_postgeneration_save = True  # its mandate is another row: the group is unchanged
 
     acronym = factory.Sequence(lambda n: f"WG{n}")
     name = factory.LazyAttribute(lambda g: f"Working Group {g.acronym}")
-    mandate = "Coordinates what its name says."
+    # Its mandate: one first known version (mandate__text="..." for another; mandate=None: none).
+    mandate = factory.RelatedFactory(
+        "tests.factories.MandateVersionFactory", factory_related_name="group"
+    )
+
+
+class MandateVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MandateVersion
+
+    group = factory.SubFactory(WorkingGroupFactory, mandate=None)
+    text = "Coordinates what its name says."
 
 
 class StructuralChangeFactory(factory.django.DjangoModelFactory):
@@ -99,6 +113,20 @@ class ChairAppointmentFactory(factory.django.DjangoModelFactory):
 
     agency = factory.SubFactory(AgencyFactory)
     starts_on = datetime.date(2024, 1, 1)
+
+
+class AppointmentAccountFactory(factory.django.DjangoModelFactory):
+    """One source's account of an appointment's start; chair=, cochair= or delegate= names it."""
+
+    class Meta:
+        model = AppointmentAccount
+
+    chair = factory.SubFactory(ChairAppointmentFactory)
+    edge = AppointmentAccount.Edge.START
+    date = datetime.date(2024, 1, 1)
+    precision = "year"
+    words = "As the year concluded, the chair passed on."
+    source = "ISECG 2024 Annual Report (May 2025), Executive Summary"
 
 
 class DeliverableFactory(factory.django.DjangoModelFactory):

@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.core.dates import precision_pairs, stored_date_checked
+from apps.core.errors import ApplicationError
 from apps.core.limits import SUMMARY_MAX_LENGTH, validate_date_in_range
 
 from . import permissions
@@ -21,6 +23,13 @@ class HeldToLimits:
     fields hold to the limits every other door has (core.limits). A date lies in the range the
     tracker holds; a paragraph (a mandate, minutes, a note) to a summary's length. Records with
     a service (deliverables, outlook items) are held by it too, with its own limits."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        pairs = precision_pairs(self.model)
+        if not pairs:
+            return form
+        return type(form.__name__, (PrecisionsChecked, form), {"precision_pairs": pairs})
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.TextField) and db_field.max_length is None:
@@ -47,6 +56,31 @@ class HeldToLimits:
                 ),
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class PrecisionsChecked:
+    """A date and its precision, as the other doors hold them (core.dates.stored_date_checked):
+    a month or a year is stored as its first day, so the precision chosen beside a date must
+    fit it ("exact day" for 12 May 2026, not "year only")."""
+
+    precision_pairs: list[tuple[str, str]] = []
+
+    def clean(self):
+        cleaned = super().clean()
+        for date_name, precision_name in self.precision_pairs:
+            if date_name not in self.fields and precision_name not in self.fields:
+                continue
+            day = cleaned.get(date_name, getattr(self.instance, date_name))
+            precision = cleaned.get(precision_name, getattr(self.instance, precision_name))
+            if date_name in self.errors or precision_name in self.errors:
+                continue
+            try:
+                stored_date_checked(
+                    day, precision, field=date_name, what=date_name.replace("_", " ")
+                )
+            except ApplicationError as error:
+                self.add_error(date_name if date_name in self.fields else None, error.message)
+        return cleaned
 
 
 class _KeysOnly:

@@ -98,6 +98,12 @@ def may_manage_record(user: AnyUser) -> bool:
     return is_secretariat(user)
 
 
+def may_read_notes(user: AnyUser) -> bool:
+    """The secretariat's notes on the record (SourcedModel.notes: how sources were read, what
+    they do not say): the secretariat's own, on pages, in the API and in histories."""
+    return is_secretariat(user)
+
+
 def may_draft_report(user: AnyUser) -> bool:
     return is_secretariat(user)
 

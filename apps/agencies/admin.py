@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from apps.accounts.admin_base import RecordAdmin, RecordInline
+from apps.groups.account_admin import DelegateAccountInline, DisputedDatesForm
 
 from .models import Agency, AgencyName, DelegateAppointment
 
@@ -27,6 +28,8 @@ class AgencyNameAdmin(RecordAdmin):
 
 @admin.register(DelegateAppointment)
 class DelegateAppointmentAdmin(RecordAdmin):
+    form = DisputedDatesForm
+    inlines = [DelegateAccountInline]
     list_display = ["person", "agency", "starts_on", "ends_on"]
     list_filter = ["agency"]
     search_fields = ["person__username", "person__last_name", "agency__acronym"]

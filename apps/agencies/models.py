@@ -62,8 +62,17 @@ class AgencyName(SourcedModel):
         ordering = ["agency", "used_until"]
         verbose_name = "earlier name"
 
+    @property
+    def label(self) -> str:
+        """'Name (ACR)' as a member list prints it; just the name when that is all that is
+        known (the record keeps a bare acronym, e.g. 'KARI', as the name when no source spells
+        it out)."""
+        if self.acronym and self.acronym != self.name:
+            return f"{self.name} ({self.acronym})"
+        return self.name
+
     def __str__(self) -> str:
-        label = f"{self.name} ({self.acronym})" if self.acronym else self.name
+        label = self.label
         if self.used_until:
             when = date_as_stored(self.used_until, self.used_until_precision)
             if self.used_until_precision == DatePrecision.ON_OR_BEFORE:

@@ -13,7 +13,7 @@ from apps.deliverables.models import Activity, Deliverable
 from apps.deliverables.selectors import DeliverableFilter, deliverables_filtered
 from apps.documents.models import Comment, Revision
 from apps.groups.models import CoChairAppointment, OutlookItem, WorkingGroup
-from apps.groups.selectors import groups_active_on
+from apps.groups.selectors import groups_active_on, with_mandates
 from apps.plenary import notices, objections
 from apps.plenary.abilities import deliverable_abilities
 from apps.plenary.models import ConsensusRound, Objection, PlenaryMeeting
@@ -39,7 +39,7 @@ def working_groups_list(
         groups = groups.filter(status=status)
     if acronym:
         groups = groups.filter(acronym=acronym)
-    return groups
+    return with_mandates(groups)
 
 
 def cochair_appointments_list(
@@ -132,10 +132,14 @@ def meetings_list(
 
 
 def consensus_rounds_list(
-    *, state: str = "", channel: str = "", deliverable: int | None = None
+    *,
+    state: str = "",
+    channel: str = "",
+    deliverable: int | None = None,
+    structural_change: int | None = None,
 ) -> QuerySet[ConsensusRound]:
     rounds = ConsensusRound.objects.select_related(
-        "deliverable", "meeting", "opened_by", "closed_by", "revision"
+        "deliverable", "structural_change", "meeting", "opened_by", "closed_by", "revision"
     ).defer("revision__text")
     if state:
         rounds = rounds.filter(state=state)
@@ -143,6 +147,8 @@ def consensus_rounds_list(
         rounds = rounds.filter(channel=channel)
     if deliverable:
         rounds = rounds.filter(deliverable_id=deliverable)
+    if structural_change:
+        rounds = rounds.filter(structural_change_id=structural_change)
     return rounds.order_by("-opened_at", "-pk")
 
 

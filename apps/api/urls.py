@@ -8,6 +8,8 @@ from rest_framework.routers import DefaultRouter
 
 from .views.activities import ActivityViewSet
 from .views.agencies import AgencyViewSet
+from .views.appointment_accounts import AppointmentAccountViewSet
+from .views.changes import StructuralChangeViewSet
 from .views.comments import CommentViewSet
 from .views.deliverables import DeliverableViewSet
 from .views.groups import CoChairAppointmentViewSet, OutlookItemViewSet, WorkingGroupViewSet
@@ -34,6 +36,8 @@ router.register("agencies", AgencyViewSet, basename="agency")
 router.register("working-groups", WorkingGroupViewSet, basename="working-group")
 router.register("cochair-appointments", CoChairAppointmentViewSet, basename="cochair-appointment")
 router.register("outlook-items", OutlookItemViewSet, basename="outlook-item")
+router.register("structural-changes", StructuralChangeViewSet, basename="structural-change")
+router.register("appointment-accounts", AppointmentAccountViewSet, basename="appointment-account")
 router.register("deliverables", DeliverableViewSet, basename="deliverable")
 router.register(r"deliverables/(?P<id>\d+)/revisions", RevisionViewSet, basename="revision")
 router.register(

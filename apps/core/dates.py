@@ -199,6 +199,22 @@ def stored_date_checked(
     return StoredDate(day, precision)
 
 
+def precision_pairs(model) -> list[tuple[str, str]]:
+    """A model's (date field, precision field) pairs, by the names the models give them:
+    target_date and target_precision, joined_on and joined_precision, in_force_from and
+    in_force_precision. For the doors that check every pair of a record (the admin)."""
+    fields = model._meta.concrete_fields
+    dates = [f.name for f in fields if type(f) is DateField]
+    pairs = []
+    for field in fields:
+        if field.name.endswith("_precision"):
+            stem = field.name.removesuffix("_precision")
+            named = [d for d in dates if d == stem or d.startswith(stem + "_")]
+            if len(named) == 1:
+                pairs.append((named[0], field.name))
+    return pairs
+
+
 def _on(field: str, message: str) -> dict:
     return {"fields": {field: [message]}}
 
@@ -251,14 +267,15 @@ __all__ = [
     "LONG",
     "PRECISIONS",
     "SHORT",
-    "DatePrecision",
     "TYPING_HELP",
+    "DatePrecision",
     "StoredDate",
     "date_as_stored",
     "describe_date",
     "period_end",
     "period_end_sql",
     "period_start",
+    "precision_pairs",
     "stored_date_checked",
     "typed_date",
     "typed_text",

@@ -11,7 +11,27 @@ from collections import defaultdict
 from django.db.models import Model, Q, QuerySet
 
 HIDDEN_HISTORY_FIELDS = frozenset({"updated_at"})
+# The secretariat's notes on a record (SourcedModel.notes): in no one else's history.
+SECRETARIAT_ONLY_FIELDS = frozenset({"notes"})
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def _lower_first(text: str) -> str:
+    # "Loaded from ..." reads on after "Added: "; "ISECG ..." or "SCWG ..." keep their capitals.
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def headline(record) -> str:
+    """One line for a history row. A creation is one line, not a list of initial values:
+    "Added: loaded from the ISECG record: <publication>", or "Created by <who>: <why>"."""
+    reason = (record.history_change_reason or "").strip()
+    if record.history_type != "+":
+        return reason or ACTIONS.get(record.history_type, "changed")
+    user = record.history_user
+    if user is None:
+        return f"Added: {_lower_first(reason)}" if reason else "Added"
+    who = user.get_full_name() or user.username
+    return f"Created by {who}: {reason}" if reason else f"Created by {who}"
 
 
 def history_records(obj: Model) -> QuerySet:
@@ -91,12 +111,20 @@ def _json_value(value):
 
 
 def history_entries(
-    obj: Model, records: list, *, hidden: frozenset[str] = HIDDEN_HISTORY_FIELDS
+    obj: Model,
+    records: list,
+    *,
+    hidden: frozenset[str] = HIDDEN_HISTORY_FIELDS,
+    show_notes: bool = False,
 ) -> list[dict]:
     """Who, when, why, and what changed from what to what, for a page of history rows (newest
-    first). Costs a fixed number of queries: the previous row, m2m rows, related labels."""
+    first). Costs a fixed number of queries: the previous row, m2m rows, related labels.
+
+    The secretariat's notes are left out unless `show_notes` (permissions.may_read_notes)."""
     if not records:
         return []
+    if not show_notes:
+        hidden = hidden | SECRETARIAT_ONLY_FIELDS
     previous = _previous_record(obj, records[-1])
     chain = [*records, previous] if previous else list(records)
     model = type(obj)
@@ -145,6 +173,7 @@ def history_entries(
                 "who": record.history_user,
                 "action": ACTIONS.get(record.history_type, "changed"),
                 "reason": record.history_change_reason,
+                "headline": headline(record),
                 "changes": changes,
             }
         )

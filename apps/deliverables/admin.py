@@ -66,6 +66,9 @@ class DeliverableAdminForm(ServiceForm):
             if field not in ("seen_version", "change_reason")
         }
         changes |= self._forged()
+        if "target_date" in changes and "target_precision" in self.cleaned_data:
+            # The precision shown next to the date is the one meant, changed or not.
+            changes.setdefault("target_precision", self.cleaned_data["target_precision"])
         return deliverable_edit(
             deliverable=self.instance,
             actor=self.actor,

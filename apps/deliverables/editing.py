@@ -11,7 +11,15 @@ from apps.accounts import permissions
 from .models import DeliverableState as S
 from .workflow import TERMINAL_STATES
 
-PROGRESS_FIELDS = ("percent_complete", "rag", "next_milestone", "target_date", "status_note")
+# A target date and its precision change together (services: a day typed makes it a day).
+PROGRESS_FIELDS = (
+    "percent_complete",
+    "rag",
+    "next_milestone",
+    "target_date",
+    "target_precision",
+    "status_note",
+)
 # Set by moves only, whoever asks.
 WORKFLOW_FIELDS = ("state", "published_on", "published_precision", "link", "version")
 # What the plenary is asked to agree to: frozen once a round opens.
@@ -19,7 +27,7 @@ AGREED_TEXT_FIELDS = ("title", "edition", "kind", "summary")
 # How the product is set up for the plenary: frozen once it is submitted.
 SETUP_FIELDS = ("lead_group", "needs_sam_endorsement")
 # The secretariat's record-keeping, open in every state.
-RECORD_FIELDS = ("contributing_groups", "target_precision", "notes", "source")
+RECORD_FIELDS = ("contributing_groups", "notes", "source")
 
 BEFORE_SUBMISSION = frozenset({S.PLANNED, S.DRAFTING, S.WG_REVIEW, S.DEFERRED})
 BEFORE_CONSENSUS = BEFORE_SUBMISSION | {S.SUBMITTED}

@@ -4,8 +4,23 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
+from apps.core.dates import period_end_sql
 from apps.groups.models import WorkingGroup
 
 from .models import Activity, Deliverable, DeliverableState
@@ -87,10 +102,49 @@ def deliverables_of_groups(*, group_ids: set[int]) -> QuerySet[Deliverable]:
     )
 
 
-def deliverables_due(*, group_ids: set[int], today: datetime.date, days: int = 60):
-    return deliverables_of_groups(group_ids=group_ids).filter(
-        target_date__gte=today, target_date__lte=today + datetime.timedelta(days=days)
+# --- due and overdue: measured from the end of the target's period, here only ----------------
+
+
+def with_target_end(deliverables: QuerySet[Deliverable]) -> QuerySet[Deliverable]:
+    """Each deliverable with `target_end`: the last day its target covers (core.dates.period_end,
+    computed in the database). A "2026" target ends on 31 December 2026, a "Dec 2026" one on
+    31 December 2026, a day or a bound on that day: it is due until then, overdue after."""
+    return deliverables.annotate(target_end=period_end_sql("target_date", "target_precision"))
+
+
+def due_between(
+    deliverables: QuerySet[Deliverable], *, first: datetime.date, last: datetime.date
+) -> QuerySet[Deliverable]:
+    """Those whose target period ends from `first` to `last` (both included)."""
+    return with_target_end(deliverables).filter(target_end__gte=first, target_end__lte=last)
+
+
+def overdue_on(deliverables: QuerySet[Deliverable], *, day: datetime.date) -> QuerySet[Deliverable]:
+    """Those whose target period ended before `day`: a "2026" target from 1 January 2027."""
+    return with_target_end(deliverables).filter(target_end__lt=day)
+
+
+def with_lateness(
+    deliverables: QuerySet[Deliverable], *, today: datetime.date
+) -> QuerySet[Deliverable]:
+    """Each deliverable with `target_end` and `late`: published after its target's period
+    ended, or still unpublished when it has ended by `today`."""
+    return with_target_end(deliverables).annotate(
+        late=Case(
+            When(target_end__lt=Coalesce(F("published_on"), Value(today)), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
     )
+
+
+def deliverables_due(*, group_ids: set[int], today: datetime.date, days: int = 60):
+    """Their groups' open deliverables whose target comes due in the next `days` days (the end
+    of its period, today included), the soonest first."""
+    last = today + datetime.timedelta(days=days)
+    return due_between(
+        deliverables_of_groups(group_ids=group_ids), first=today, last=last
+    ).order_by("target_end", "title", "pk")
 
 
 def returned_deliverables(*, group_ids: set[int], since: datetime.date):
@@ -130,12 +184,14 @@ def state_counts_by_group() -> dict[str, dict[str, int]]:
     return {acronyms[group_id]: states for group_id, states in by_group_id.items()}
 
 
-def deliverables_of_year(*, year: int) -> QuerySet[Deliverable]:
-    """Deliverables with a target or publication in `year`, for the timeline."""
-    return (
+def deliverables_of_year(*, year: int, today: datetime.date) -> QuerySet[Deliverable]:
+    """Deliverables with a target or publication in `year`, for the timeline, each with its
+    target's end and whether it is late on `today` (with_lateness)."""
+    return with_lateness(
         Deliverable.objects.filter(Q(target_date__year=year) | Q(published_on__year=year))
         .select_related("lead_group")
-        .order_by("lead_group__acronym", "target_date", "published_on", "pk")
+        .order_by("lead_group__acronym", "target_date", "published_on", "pk"),
+        today=today,
     )
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apps.accounts import permissions
+from apps.core.dates import DatePrecision, stored_date_checked
 from apps.core.errors import ApplicationError
 from apps.core.limits import (
     NOTE_MAX_LENGTH,
@@ -119,6 +120,24 @@ def _fields_checked(fields: dict) -> dict:
     return checked
 
 
+def _target_with_precision(fields: dict, stored: Deliverable | None) -> dict:
+    """A target date carries its precision, and changes with it. A target date given without
+    one is a day, as a date names a day (typing 12 May 2026 on a "2026" target makes it 12 May
+    2026), unless it is the date already stored, which keeps its own; a month or a year is
+    stored as its first day (core.dates.stored_date_checked). No target: back to the default."""
+    if "target_date" not in fields and "target_precision" not in fields:
+        return fields
+    fields = dict(fields)
+    day = fields["target_date"] if "target_date" in fields else getattr(stored, "target_date", None)
+    if "target_precision" not in fields:
+        unchanged = stored is not None and day == stored.target_date
+        fields["target_precision"] = stored.target_precision if unchanged else DatePrecision.DAY
+    if day is None:
+        fields["target_precision"] = DatePrecision.DAY
+    stored_date_checked(day, fields["target_precision"], field="target_date", what="target date")
+    return fields
+
+
 def move_make(*, deliverable: Deliverable, move: Move, actor, inputs: dict) -> Deliverable:
     """Apply one row of the move table to a locked deliverable: its effects, the new state, one
     save (so exactly one history row, naming the move) and its mail after commit.
@@ -209,7 +228,8 @@ def deliverable_update_progress(
     reason: str = "",
     **progress,
 ) -> Deliverable:
-    """Update progress (percent, RAG, next milestone, target date, status note).
+    """Update progress (percent, RAG, next milestone, target date and its precision, status
+    note). A target date without its precision is a day (see _target_with_precision).
 
     Who: the lead group's co-chairs on the day, and the secretariat. Refused when the copy the
     user edited is stale, or once the deliverable is published or withdrawn.
@@ -295,7 +315,7 @@ def _edit(*, deliverable, actor, expected_version: int, reason: str, changes: di
             if final
             else {"fields": {field: [why] for field, why in refused.items()}},
         )
-    changes = _fields_checked(changes)
+    changes = _target_with_precision(_fields_checked(changes), locked)
     groups = changes.pop("contributing_groups", None)
     for field, value in changes.items():
         setattr(locked, field, value)
@@ -322,7 +342,7 @@ def deliverable_create(*, actor, reason: str = "", **fields) -> Deliverable:
             code="invalid",
             extra={"fields": {field: ["Set by a workflow move."] for field in forced}},
         )
-    fields = _fields_checked(fields)
+    fields = _target_with_precision(_fields_checked(fields), None)
     groups = fields.pop("contributing_groups", None)
     deliverable = Deliverable(**fields)
     _validated(deliverable)

@@ -1,21 +1,22 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from apps.accounts import permissions
-from apps.accounts.admin_base import RecordAdmin, RecordInline
+from apps.accounts.admin_base import ReadOnlyRecordAdmin, RecordAdmin, RecordInline
 from apps.core.admin_services import ServiceAdmin, ServiceForm
 from apps.core.errors import ApplicationError
 
+from .account_admin import ChairAccountInline, CoChairAccountInline, DisputedDatesForm
 from .models import (
     ChairAppointment,
     CoChairAppointment,
+    MandateVersion,
     OutlookItem,
     StructuralChange,
     SubTeam,
     WorkingGroup,
 )
 from .services import outlook_item_create, outlook_item_update
-
 
 # What only a decided structural change may write (apps/groups/lineage.py): the admin shows it.
 LINEAGE_FIELDS = ["status", "status_change", "successor", "established_by"]
@@ -29,22 +30,50 @@ class SubTeamInline(RecordInline):
 
 class CoChairInline(RecordInline):
     model = CoChairAppointment
+    form = DisputedDatesForm
     fields = ["person", "agency", "starts_on", "ends_on"]
     autocomplete_fields = ["person", "agency"]
+
+
+MANDATE_FIELDS = ["in_force_from", "in_force_precision", "text", "change", "source", "notes"]
+
+
+class MandateVersionInline(RecordInline):
+    """Shown, never written here: a mandate comes into force only through a structural change
+    (an establishment, a split or a mandate change), which the plenary decides."""
+
+    model = MandateVersion
+    fields = MANDATE_FIELDS
+    readonly_fields = MANDATE_FIELDS
+    verbose_name_plural = "Mandate versions (changed only by a structural change)"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(WorkingGroup)
 class WorkingGroupAdmin(RecordAdmin):
     list_display = ["acronym", "name", "status", "established_on", "successor"]
     list_filter = ["status"]
-    search_fields = ["acronym", "name", "mandate"]
+    search_fields = ["acronym", "name", "mandates__text"]
     list_select_related = ["successor"]
-    inlines = [SubTeamInline, CoChairInline]
+    inlines = [MandateVersionInline, SubTeamInline, CoChairInline]
     readonly_fields = ["acronym", "name", *LINEAGE_FIELDS]
 
     def has_add_permission(self, request) -> bool:
         # A group is set up, renamed, merged or closed only by a decided structural change.
         return False
+
+
+@admin.register(MandateVersion)
+class MandateVersionAdmin(ReadOnlyRecordAdmin):
+    list_display = ["__str__", "group", "in_force_from", "in_force_precision", "change"]
+    list_filter = ["group"]
+    search_fields = ["text", "group__acronym", "source"]
+    list_select_related = ["group", "change"]
 
 
 @admin.register(SubTeam)
@@ -57,16 +86,35 @@ class SubTeamAdmin(RecordAdmin):
 
 
 @admin.register(StructuralChange)
-class StructuralChangeAdmin(RecordAdmin):
-    list_display = ["__str__", "kind", "effective_on", "effective_precision", "into_group"]
-    list_filter = ["kind"]
+class StructuralChangeAdmin(ReadOnlyRecordAdmin):
+    """Shown, never added or edited here: a change is proposed, amended, put to a round,
+    endorsed and made in effect only through apps/groups/changes.py (the tracker's Structural
+    changes pages and the API), which hold its rules."""
+
+    list_display = ["__str__", "kind", "state", "effective_on", "effective_precision", "into_group"]
+    list_filter = ["kind", "state"]
     search_fields = ["summary", "decision"]
-    filter_horizontal = ["groups", "sub_teams"]
     list_select_related = ["into_group"]
+    NOTE = (
+        "Structural changes are read-only here: propose, amend, withdraw, put to a consensus "
+        "round and record the SAMs' endorsement on the tracker's Structural changes pages (or "
+        "through the API), where their rules are checked."
+    )
+
+    def changelist_view(self, request, extra_context=None):
+        messages.info(request, self.NOTE)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            messages.info(request, self.NOTE)
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(CoChairAppointment)
 class CoChairAppointmentAdmin(RecordAdmin):
+    form = DisputedDatesForm
+    inlines = [CoChairAccountInline]
     list_display = ["person", "agency", "group", "starts_on", "ends_on"]
     list_filter = ["group"]
     search_fields = ["person__username", "person__last_name", "agency__acronym", "group__acronym"]
@@ -76,6 +124,8 @@ class CoChairAppointmentAdmin(RecordAdmin):
 
 @admin.register(ChairAppointment)
 class ChairAppointmentAdmin(RecordAdmin):
+    form = DisputedDatesForm
+    inlines = [ChairAccountInline]
     list_display = ["agency", "person_name", "starts_on", "starts_precision", "ends_on"]
     list_select_related = ["agency"]
 

@@ -78,7 +78,6 @@ def _new_groups(change: StructuralChange, *, actor, why: str) -> None:
         group = WorkingGroup(
             acronym=spec["acronym"],
             name=spec["name"],
-            mandate=spec["mandate"],
             established_on=change.effective_on,
             established_precision=change.effective_precision,
             established_by=change,
@@ -91,12 +90,12 @@ def _rename_or_remandate(change: StructuralChange, *, actor, why: str) -> None:
     if change.kind not in (Kind.RENAMING, Kind.MANDATE_CHANGE):
         return
     group = change.groups.get()
-    if change.kind == Kind.RENAMING:
-        group.name = change.new_name or group.name
-        group.acronym = change.new_acronym or group.acronym
-    else:
-        group.mandate = change.new_mandate
+    if change.kind == Kind.MANDATE_CHANGE:
+        # The group itself does not change: its mandate is the versions.
         _mandate_from(change, group=group, text=change.new_mandate, actor=actor, why=why)
+        return
+    group.name = change.new_name or group.name
+    group.acronym = change.new_acronym or group.acronym
     _save(group, actor=actor, reason=why)
 
 

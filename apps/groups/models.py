@@ -134,11 +134,14 @@ class GroupStatus(models.TextChoices):
 
 
 class WorkingGroup(SourcedModel):
-    """An ISECG working group. Active from established_on until its status change takes effect."""
+    """An ISECG working group. Active from established_on until its status change takes effect.
+
+    Its mandate is dated versions (MandateVersion, `mandates`), written only by the structural
+    changes that bring them into force; groups.selectors.mandate_on reads the one in force on
+    a day."""
 
     acronym = models.CharField(max_length=20)
     name = models.CharField(max_length=200)
-    mandate = models.TextField(help_text="The mandate as Annex III of the annual report gives it.")
     established_on = models.DateField(
         null=True, blank=True, help_text="Blank when the record does not say (active since then)."
     )
@@ -205,6 +208,14 @@ class WorkingGroup(SourcedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})"
 
+    @property
+    def current_mandate(self) -> str:
+        """The text in force today ("" if the record has none); prefetch `mandates` in lists."""
+        from django.utils import timezone
+
+        version = version_in_force(self.mandates.all(), timezone.localdate())
+        return version.text if version else ""
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
@@ -252,37 +263,6 @@ class SubTeam(SourcedModel):
         return f"{self.name} ({self.group.acronym})"
 
 
-class MandateVersion(SourcedModel):
-    """A group's mandate as it read from the day it came into force. The version in force on a
-    day is the latest that began on or before it; Annex III of year Y prints those in force at
-    the end of Y."""
-
-    group = models.ForeignKey(WorkingGroup, on_delete=models.PROTECT, related_name="mandates")
-    text = models.TextField(help_text="The mandate as Annex III of the annual report gives it.")
-    in_force_from = models.DateField(
-        null=True, blank=True, help_text="Blank when the record does not say (the first known)."
-    )
-    in_force_precision = precision_field()
-    change = models.ForeignKey(
-        StructuralChange,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="mandates",
-        help_text="The decision that brought this text into force, if the record has it.",
-    )
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["group", models.F("in_force_from").asc(nulls_first=True), "pk"]
-        verbose_name = "mandate version"
-
-    def __str__(self) -> str:
-        when = describe_date(self.in_force_from, self.in_force_precision)
-        return f"{self.group.acronym} mandate from {when}"
-
-
 class CoChairAppointment(Appointment):
     """A person, for their agency, co-chairs a group over [starts_on, ends_on)."""
 
@@ -306,7 +286,12 @@ class CoChairAppointment(Appointment):
 
 
 class ChairAppointment(SourcedModel):
-    """The agency (and, where known, the person) chairing ISECG over [starts_on, ends_on)."""
+    """The agency (and, where known, the person) chairing ISECG over [starts_on, ends_on).
+
+    Where the sources disagree on a start or an end (AppointmentAccount), the date here is only
+    what all of them support, a bound ("by 2025"), until the secretariat settles it: ESA handed
+    the chair to NASA "as the year concluded" (2024 report) or NASA assumed it "at the end of
+    2025" (2025 report); either way NASA held it by the end of 2025, and ESA no longer did."""
 
     agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.PROTECT, related_name="chair_appointments"
@@ -404,3 +389,10 @@ class OutlookItem(SourcedModel):
     def __str__(self) -> str:
         owner = self.group.acronym if self.group_id else "ISECG Priorities"
         return f"{owner} outlook {self.year} #{self.position}"
+
+
+# The sources' accounts of an appointment's dates: their own module, imported here so that
+# Django finds the model.
+from .appointment_accounts import AppointmentAccount as AppointmentAccount  # noqa: E402
+from .mandates import MandateVersion as MandateVersion  # noqa: E402
+from .mandates import version_in_force as version_in_force  # noqa: E402

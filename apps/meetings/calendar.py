@@ -1,7 +1,6 @@
 """A meeting as a calendar event (RFC 5545, through the icalendar library): timed in the
 meeting's own time zone when it has hours, all-day for the record's meetings that give a day."""
 
-import calendar as month_calendar
 import datetime
 import zoneinfo
 from urllib.parse import urlsplit
@@ -10,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from apps.core.models import DatePrecision
+from apps.core.dates import DatePrecision, period_end, period_start
 from apps.core.text import xml_safe
 from apps.plenary.models import PlenaryMeeting
 
@@ -26,14 +25,11 @@ def uid_host() -> str:
 def _day_span(meeting: PlenaryMeeting) -> tuple[datetime.date, datetime.date] | None:
     """The all-day span [start, end) of a meeting the record knows by its day or month; None
     for one known only by its year (a calendar cannot place it)."""
-    start, precision = meeting.starts_on, meeting.starts_precision
+    day, precision = meeting.starts_on, meeting.starts_precision
     if precision == DatePrecision.YEAR:
         return None
-    if precision == DatePrecision.MONTH:
-        last = month_calendar.monthrange(start.year, start.month)[1]
-        end = start.replace(day=last) + datetime.timedelta(days=1)
-    else:
-        end = start + datetime.timedelta(days=1)
+    start = period_start(day, precision)
+    end = period_end(day, precision) + datetime.timedelta(days=1)
     if meeting.ends_on and meeting.ends_on >= start:
         end = max(end, meeting.ends_on + datetime.timedelta(days=1))
     return start, end

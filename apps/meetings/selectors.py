@@ -5,9 +5,12 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
 
+from apps.core.dates import LONG, date_as_stored
 from apps.deliverables.models import Deliverable, DeliverableState
+from apps.deliverables.selectors import overdue_on
 from apps.deliverables.workflow import TERMINAL_STATES
-from apps.groups.models import OutlookItem, StructuralChange
+from apps.groups.change_selectors import PENDING_STATES
+from apps.groups.models import ChangeState, OutlookItem, StructuralChange
 from apps.plenary.models import ConsensusRound, PlenaryMeeting, Position
 
 from .models import AgendaItem, Attendance, Decision
@@ -64,23 +67,21 @@ def agenda_proposed(meeting: PlenaryMeeting) -> list[Proposed]:
     rounds = (
         ConsensusRound.objects.filter(state=ConsensusRound.State.OPEN)
         .filter(Q(meeting=meeting) | Q(deadline__lt=day, deadline__gte=since))
-        .select_related("deliverable__lead_group")
+        .select_related("deliverable__lead_group", "structural_change")
+        .prefetch_related("structural_change__groups")
         .order_by("deadline", "pk")
     )
-    for round in rounds[:ITEMS_PER_KIND]:
+    rounds = list(rounds[:ITEMS_PER_KIND])
+    for round in rounds:
         deciding = round.meeting_id == meeting.pk
         proposed.append(
             Proposed(
                 f"round:{round.pk}",
                 Kind.ROUND_DECISION if deciding else Kind.ROUND_CLOSING,
-                (
-                    f"Consensus on {round.deliverable} ({round.deliverable.lead_group.acronym})"
-                    if deciding
-                    else f"Results of the consensus round on {round.deliverable}, closing "
-                    f"{round.deadline:%d %B %Y}"
-                ),
+                _round_title(round, deciding=deciding),
                 round=round,
                 deliverable=round.deliverable,
+                structural_change=round.structural_change,
             )
         )
     submitted = (
@@ -97,13 +98,21 @@ def agenda_proposed(meeting: PlenaryMeeting) -> list[Proposed]:
             )
         )
     proposed += _more(submitted, "awaiting", "more products submitted, awaiting a round")
-    changes = StructuralChange.objects.filter(Q(meeting=meeting) | Q(effective_on__gte=day))
-    for change in changes.order_by("effective_on", "pk")[:ITEMS_PER_KIND]:
+    # The proposals still to decide; one whose round is on the agenda above is not repeated.
+    in_rounds = {round.structural_change_id for round in rounds if round.structural_change_id}
+    changes = (
+        StructuralChange.objects.filter(state__in=PENDING_STATES)
+        .exclude(pk__in=in_rounds)
+        .select_related("into_group")
+        .prefetch_related("groups", "consensus_rounds")
+        .order_by("effective_on", "pk")
+    )
+    for change in changes[:ITEMS_PER_KIND]:
         proposed.append(
             Proposed(
                 f"change:{change.pk}",
                 Kind.STRUCTURAL_CHANGE,
-                f"Structural change: {change.summary[:200]}",
+                _change_title(change),
                 structural_change=change,
             )
         )
@@ -116,26 +125,60 @@ def agenda_proposed(meeting: PlenaryMeeting) -> list[Proposed]:
                 f"Adoption of the {outlook_year} outlook of the working groups",
             )
         )
-    overdue = (
-        _deliverables()
-        .filter(target_date__lt=day)
-        .exclude(
-            state__in=TERMINAL_STATES | {DeliverableState.SUBMITTED, DeliverableState.IN_CONSENSUS}
-        )
+    # Overdue once its target's period has ended: a "2026" target from 1 January 2027.
+    overdue = overdue_on(_deliverables(), day=day).exclude(
+        state__in=TERMINAL_STATES | {DeliverableState.SUBMITTED, DeliverableState.IN_CONSENSUS}
     )
-    overdue = overdue.order_by("target_date", "pk")
+    overdue = overdue.order_by("target_end", "pk")
     for deliverable in overdue[:ITEMS_PER_KIND]:
+        due = date_as_stored(deliverable.target_date, deliverable.target_precision, style=LONG)
         proposed.append(
             Proposed(
                 f"overdue:{deliverable.pk}",
                 Kind.OVERDUE,
-                f"Overdue: {deliverable} ({deliverable.lead_group.acronym}), due "
-                f"{deliverable.target_date:%d %B %Y}, {deliverable.get_state_display()}",
+                f"Overdue: {deliverable} ({deliverable.lead_group.acronym}), due {due}, "
+                f"{deliverable.get_state_display()}",
                 deliverable=deliverable,
             )
         )
     proposed += _more(overdue, "overdue", "more overdue deliverables: see the deliverables list")
     return proposed
+
+
+def _proposal_named(change: StructuralChange) -> str:
+    acronyms = ", ".join(g.acronym for g in change.groups.all()) or "a new group"
+    return f"the proposed {change.get_kind_display()} ({acronyms})"
+
+
+def _round_title(round: ConsensusRound, *, deciding: bool) -> str:
+    if round.structural_change_id:
+        subject = _proposal_named(round.structural_change)
+        if deciding:
+            return f"Consensus on {subject}: {round.structural_change.summary[:200]}"
+        return f"Results of the consensus round on {subject}, closing {round.deadline:%d %B %Y}"
+    if deciding:
+        return f"Consensus on {round.deliverable} ({round.deliverable.lead_group.acronym})"
+    return (
+        f"Results of the consensus round on {round.deliverable}, closing {round.deadline:%d %B %Y}"
+    )
+
+
+def _change_title(change: StructuralChange) -> str:
+    """A proposal as a proposal: what it would do, and where it stands."""
+    where = {
+        ChangeState.PROPOSED: "proposed, to be put to consensus",
+        ChangeState.AWAITING_ENDORSEMENT: "agreed by consensus, awaiting SAM endorsement",
+    }.get(change.state, change.state_label)
+    if change.state == ChangeState.IN_CONSENSUS:
+        open_round = next(
+            (r for r in change.consensus_rounds.all() if r.state == ConsensusRound.State.OPEN), None
+        )
+        if open_round is not None:
+            where = f"in a consensus round until {open_round.deadline:%d %B %Y}"
+    acronyms = ", ".join(g.acronym for g in change.groups.all()) or "a new group"
+    into = f" into {change.into_group.acronym}" if change.into_group_id else ""
+    what = f"{change.get_kind_display()} of {acronyms}{into}"
+    return f"Structural change ({where}): {what}. {change.summary[:200]}"
 
 
 def _more(rows, key: str, what: str) -> list[Proposed]:
@@ -183,7 +226,9 @@ def minutes_entries(meeting: PlenaryMeeting) -> list[MinutesEntry]:
     stated = Position.objects.filter(meeting=meeting).select_related("agency")
     decisions = (
         Decision.objects.filter(meeting=meeting)
-        .select_related("round__deliverable__lead_group", "revision", "recorded_by")
+        .select_related(
+            "round__deliverable__lead_group", "round__structural_change", "revision", "recorded_by"
+        )
         .defer("revision__text")  # a revision's extracted text can be megabytes
         .prefetch_related(Prefetch("round__positions", queryset=stated, to_attr="stated_here"))
     )

@@ -219,13 +219,19 @@ def _statement(round: ConsensusRound, recorded: list[Position]) -> str:
         counts.setdefault(position.get_position_display(), []).append(position.agency.acronym)
     said = "; ".join(f"{kind}: {', '.join(names)}" for kind, names in counts.items())
     text = f" on revision {round.revision.label}" if round.revision_id else ""
+    # A proposal by what it is, never as if it had happened.
+    subject = (
+        f"the proposed {round.structural_change.get_kind_display()} #{round.structural_change_id}"
+        if round.structural_change_id
+        else str(round.deliverable)
+    )
     if round.state == ConsensusRound.State.CLOSED:
         result = (
             "consensus reached" if round.outcome == ConsensusRound.Outcome.CONSENSUS else "objected"
         )
-        return f"RESOLVED: {round.deliverable}{text}: {result} ({said})."
+        return f"RESOLVED: {subject}{text}: {result} ({said})."
     return (
-        f"RESOLVED: positions stated on {round.deliverable}{text} ({said}); the round stays "
+        f"RESOLVED: positions stated on {subject}{text} ({said}); the round stays "
         f"open for the agencies not present until {round.deadline:%d %B %Y}."
     )
 

@@ -2,7 +2,8 @@
 templates.
 
 It only tells; the services decide (and refuse with the reason). Both read the same rules:
-the move table and permissions for a deliverable, the round's state and deadline for a round.
+the move table and permissions for a deliverable, the round's state and deadline for a round,
+the proposal's state and who may propose it for a structural change.
 """
 
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from apps.deliverables.editing import editable_fields
 from apps.deliverables.models import Deliverable
 from apps.deliverables.services import allowed_moves
 from apps.deliverables.workflow import Move
+from apps.groups.changes import may_propose
+from apps.groups.models import ChangeState, StructuralChange
 
 from .models import ConsensusRound
 from .selectors import RoundFacts
@@ -70,3 +73,32 @@ def round_abilities(*, facts: RoundFacts, user) -> RoundAbilities:
         if not facts.deadline_passed:
             actions += ["extend", "cancel"]
     return RoundAbilities(speaks_for=agencies, actions=tuple(actions))
+
+
+@dataclass(frozen=True)
+class ChangeAbilities:
+    actions: tuple[str, ...]  # of "amend", "withdraw", "open_round", "endorse"
+
+    def may(self, action: str) -> bool:
+        return action in self.actions
+
+
+def change_abilities(*, change: StructuralChange, user) -> ChangeAbilities:
+    """As groups.changes and opening.py decide: while proposed, those who may propose it
+    amend or withdraw it and the secretariat puts it to a round; once agreed and awaiting the
+    SAMs, the secretariat records their endorsement."""
+    actions = []
+    if change.state == ChangeState.PROPOSED:
+        if may_propose(user, list(change.groups.all())):
+            actions += ["amend", "withdraw"]
+        if permissions.may_manage_record(user):
+            actions.append("open_round")
+    elif change.state == ChangeState.AWAITING_ENDORSEMENT and permissions.may_manage_record(user):
+        actions.append("endorse")
+    return ChangeAbilities(actions=tuple(actions))
+
+
+def may_propose_some_change(user) -> bool:
+    """Whether the propose form is for this user: the secretariat, or a co-chair (of a group a
+    change would affect, which the service checks once the groups are named)."""
+    return permissions.may_manage_record(user) or bool(permissions.cochaired_group_ids(user))

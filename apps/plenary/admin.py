@@ -27,21 +27,44 @@ class PlenaryMeetingAdmin(RecordAdmin):
 
 @admin.register(ConsensusRound)
 class ConsensusRoundAdmin(ReadOnlyRecordAdmin):
-    list_display = ["deliverable", "channel", "opened_on", "deadline", "state", "outcome"]
+    list_display = [
+        "__str__",
+        "subject_kind",
+        "channel",
+        "opened_on",
+        "deadline",
+        "state",
+        "outcome",
+    ]
     list_filter = ["state", "outcome", "channel"]
-    search_fields = ["deliverable__title"]
-    list_select_related = ["deliverable"]
+    search_fields = ["deliverable__title", "structural_change__summary"]
+    list_select_related = ["deliverable", "structural_change"]
+
+    @admin.display(description="decides")
+    def subject_kind(self, round: ConsensusRound) -> str:
+        return "a deliverable" if round.deliverable_id else "a structural change"
 
 
 @admin.register(Position)
 class PositionAdmin(ReadOnlyRecordAdmin):
     list_display = ["round", "agency", "position", "recorded_by", "on_behalf", "recorded_at"]
     list_filter = ["position", "on_behalf"]
-    list_select_related = ["round__deliverable", "agency", "recorded_by"]
+    list_select_related = [
+        "round__deliverable",
+        "round__structural_change",
+        "agency",
+        "recorded_by",
+    ]
 
 
 @admin.register(Objection)
 class ObjectionAdmin(ReadOnlyRecordAdmin):
     list_display = ["round", "agency", "status", "resolved_in", "decided_by", "decided_at"]
     list_filter = ["status"]
-    list_select_related = ["round__deliverable", "agency", "resolved_in", "decided_by"]
+    list_select_related = [
+        "round__deliverable",
+        "round__structural_change",
+        "agency",
+        "resolved_in",
+        "decided_by",
+    ]

@@ -31,7 +31,7 @@ def require_open(round: ConsensusRound, doing: str) -> None:
         raise ApplicationError(
             f"This round is already {round.state}"
             + (f" ({round.get_outcome_display()})" if round.outcome else "")
-            + f": the consensus round on '{round.deliverable}' is {round.state} and can no "
+            + f": the consensus round on '{round.subject}' is {round.state} and can no "
             f"longer {doing}.",
             code="illegal_move",
             extra={"state": round.state},

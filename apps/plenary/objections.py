@@ -4,6 +4,10 @@ not accepted, with the reason), or the agency withdraws it (by changing its posi
 saying so). A new round after an objected one opens only when none of its items is open.
 
 Called inside the round services' transactions (the deliverable and the round locked).
+
+In a round on a structural change there is no revision to resolve an objection in: it is not
+accepted (by those who may propose the change, or the secretariat), or withdrawn by its agency;
+amending the proposal is how its text answers an objection before the next round.
 """
 
 from django.db.models import Q
@@ -15,6 +19,7 @@ from apps.core.limits import REASON_MAX_LENGTH, text_checked
 from apps.core.transactions import atomic_retrying
 from apps.deliverables.services import lock_deliverable
 from apps.documents.models import Revision
+from apps.groups.changes import change_for_update, may_propose
 
 from .models import ConsensusRound, Objection, Position
 
@@ -48,9 +53,7 @@ def previous_objected_round(round: ConsensusRound) -> ConsensusRound | None:
     """The round of the same deliverable decided before `round`, if it was objected: its items
     had to be answered before `round` opened (the resolution log both interfaces show)."""
     before = (
-        ConsensusRound.objects.filter(
-            deliverable=round.deliverable_id, state=ConsensusRound.State.CLOSED
-        )
+        ConsensusRound.objects.filter(_same_subject(round), state=ConsensusRound.State.CLOSED)
         .filter(Q(opened_at__lt=round.opened_at) | Q(opened_at=round.opened_at, pk__lt=round.pk))
         .order_by("-closed_at", "-pk")
         .only("pk", "outcome")
@@ -59,6 +62,13 @@ def previous_objected_round(round: ConsensusRound) -> ConsensusRound | None:
     if before is None or before.outcome != ConsensusRound.Outcome.OBJECTED:
         return None
     return before
+
+
+def _same_subject(round: ConsensusRound) -> Q:
+    """The rounds on what `round` decides: its deliverable, or its structural change."""
+    if round.structural_change_id:
+        return Q(structural_change=round.structural_change_id)
+    return Q(deliverable=round.deliverable_id)
 
 
 def open_objections_blocking(deliverable) -> list[Objection]:
@@ -93,10 +103,15 @@ def objection_answer(
     *, objection: Objection, actor, status: str, response: str, revision: Revision | None = None
 ) -> Objection:
     """Answer an objection: resolved in `revision` (a later one than the round's) or not
-    accepted, by the lead group's co-chairs or the secretariat; withdrawn, by the agency's
-    delegate or the secretariat on its behalf."""
-    deliverable = objection.round.deliverable
-    lock_deliverable(deliverable)
+    accepted, by the lead group's co-chairs or the secretariat (for a structural change: not
+    accepted, by those who may propose it); withdrawn, by the agency's delegate or the
+    secretariat on its behalf."""
+    round = objection.round
+    change = round.structural_change if round.structural_change_id else None
+    if change is not None:
+        change = change_for_update(change)  # the subject first, as every round write
+    else:
+        lock_deliverable(round.deliverable)
     item = (
         Objection.objects.select_for_update().select_related("round", "agency").get(pk=objection.pk)
     )
@@ -113,13 +128,24 @@ def objection_answer(
     if status == Objection.Status.WITHDRAWN:
         may = item.agency_id in permissions.agencies_user_may_speak_for(actor, {item.agency_id})
         who = f"{item.agency.acronym}'s delegate, or the secretariat on its behalf"
+    elif change is not None:
+        may = may_propose(actor, list(change.groups.all()))
+        who = "the secretariat, or a co-chair of a group the change affects"
     else:
+        deliverable = round.deliverable
         may = permissions.may_edit_deliverable(actor, deliverable)
         who = f"the co-chairs of {deliverable.lead_group.acronym} or the secretariat"
     if not may:
         raise ApplicationError(
             f"You may not mark this objection {status}: only {who} may.", code="forbidden"
         )
+    if status == Objection.Status.RESOLVED and change is not None:
+        message = (
+            "A structural change has no revisions to resolve an objection in: mark it not "
+            "accepted (with the reason), or its agency withdraws it; to meet it, amend the "
+            "proposal and put it to a new round."
+        )
+        raise ApplicationError(message, extra={"fields": {"status": [message]}})
     if item.status != Objection.Status.OPEN:
         raise ApplicationError(
             f"{item.agency.acronym}'s objection is already {item.get_status_display()}.",

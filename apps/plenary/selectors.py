@@ -97,7 +97,7 @@ def rounds_awaiting(*, agency_ids: set[int]):
         ConsensusRound.objects.filter(state=ConsensusRound.State.OPEN)
         .filter(Exists(eligible))
         .exclude(Exists(answered))
-        .select_related("deliverable__lead_group")
+        .select_related("deliverable__lead_group", "structural_change")
         .order_by("deadline", "pk")
     )
 
@@ -123,7 +123,7 @@ def open_rounds():
     )
     return (
         ConsensusRound.objects.filter(state=ConsensusRound.State.OPEN)
-        .select_related("deliverable__lead_group")
+        .select_related("deliverable__lead_group", "structural_change")
         .annotate(
             eligible_count=Coalesce(Subquery(eligible), 0),
             answered_count=Coalesce(Subquery(answered), 0),

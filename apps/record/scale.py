@@ -27,7 +27,13 @@ from apps.agencies.models import Agency, DelegateAppointment
 from apps.core.errors import ApplicationError
 from apps.deliverables.models import Activity, Deliverable, DeliverableState
 from apps.deliverables.workflow import MOVES, Actor
-from apps.groups.models import CoChairAppointment, GroupStatus, OutlookItem, WorkingGroup
+from apps.groups.models import (
+    CoChairAppointment,
+    GroupStatus,
+    MandateVersion,
+    OutlookItem,
+    WorkingGroup,
+)
 from apps.plenary.models import ConsensusRound, PlenaryMeeting, Position
 
 SCALE_SOURCE = "synthetic (generate_scale_data"
@@ -193,13 +199,23 @@ def _cast(rng: random.Random, *, scale: float, source: str, seed: int) -> _Cast:
         WorkingGroup(
             acronym=f"X{index:02d}-{tag}"[:20],
             name=f"{TOPICS[index % len(TOPICS)]} Working Group {index}",
-            mandate=f"Coordinates agency studies on {TOPICS[index % len(TOPICS)].lower()}.",
             established_on=datetime.date(rng.randint(2008, 2020), rng.randint(1, 12), 1),
             source=source,
         )
         for index in range(1, 3 + max(1, round(scale / 2)))
     ]
     bulk_create_with_history(new_groups, WorkingGroup, default_change_reason=source)
+    # Each group's mandate: one version, in force from its establishment.
+    mandates = [
+        MandateVersion(
+            group=group,
+            text=f"Coordinates agency studies on {TOPICS[index % len(TOPICS)].lower()}.",
+            in_force_from=group.established_on,
+            source=source,
+        )
+        for index, group in enumerate(new_groups, start=1)
+    ]
+    bulk_create_with_history(mandates, MandateVersion, default_change_reason=source)
     groups = list(WorkingGroup.objects.filter(status=GroupStatus.ACTIVE))
     agencies = list(Agency.objects.all())
     cochairs = User.objects.bulk_create(

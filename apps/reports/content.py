@@ -26,6 +26,7 @@ from apps.groups.models import (
 )
 
 from . import glance
+from .disputes import certain_chair_sentence, chair_disputes, dispute_checklist_text
 from .selectors import GroupText, ReportFacts
 
 ORGANISATION = "International Space Exploration Coordination Group"
@@ -221,8 +222,7 @@ def _agency_label(agency: Agency, day: datetime.date) -> str:
         if n.used_until is not None and day < n.used_until and n.name
     ]
     if earlier:
-        name = min(earlier, key=lambda n: n.used_until)
-        return f"{name.name} ({name.acronym})" if name.acronym else name.name
+        return min(earlier, key=lambda n: n.used_until).label
     return f"{agency.name} ({agency.acronym})"
 
 
@@ -249,6 +249,7 @@ class ReportBuilder:
 
     def _executive_summary(self) -> list[Block]:
         narrative = self.facts.narrative
+        self._check_disputes("chair")
         if narrative is not None and narrative.paragraphs:
             return [Paragraph(text) for text in narrative.paragraphs]
         self._missing(
@@ -344,6 +345,7 @@ class ReportBuilder:
                     )
             blocks += [Paragraph(text) for item in cluster_items for text in _paragraphs(item.text)]
         self._check_cochair_seats(active)
+        self._check_disputes("cochair")
         self._check_outlook_products()
         self._check_assessments()
         return blocks
@@ -374,6 +376,7 @@ class ReportBuilder:
                 f"The record has no member agency at the end of {self.year}.",
                 ask="The secretariat (agencies and their membership dates)",
             )
+        self._check_disputes("delegate")
         return [MemberTable(rows=rows)]
 
     def _working_groups(self) -> list[Block]:
@@ -399,11 +402,12 @@ class ReportBuilder:
                 {int(y) for y in re.findall(r"\b(20\d\d)\b", text.mandate)}
                 & set(range(self.year + 1, self.drafted_on.year + 1))
             )
-            if later and not text.from_history:
+            if later and not text.mandate_dated:
+                # A text the record does not date may be one a later report gave.
                 self._missing(
                     f"The {group.acronym}'s mandate mentions {join_words([str(y) for y in later])}"
-                    f", after {self.year}: the record holds only its current text, so check it "
-                    f"against the mandate in force at the end of {self.year}.",
+                    f", after {self.year}: the record's first known text is not dated, so check "
+                    f"it against the mandate in force at the end of {self.year}.",
                     ask=self._ask_group(group),
                 )
             for gone in absorbed:
@@ -461,6 +465,9 @@ class ReportBuilder:
 
     def _chair_sentence(self) -> str:
         facts = self.facts
+        if chair_disputes(facts.disputes):
+            # Until the secretariat settles them, only what every source supports.
+            return certain_chair_sentence(facts.chairs, facts.disputes, self.year)
         handovers = [
             c
             for c in facts.chairs
@@ -682,6 +689,31 @@ class ReportBuilder:
                 ask=f"The secretariat and {self._chair_contact(lower=True)}",
             )
 
+    def _check_disputes(self, kind: str) -> None:
+        """Each conflict of the sources on an appointment's dates, until it is settled."""
+        where = {
+            "chair": "the Working groups page, ISECG chair",
+            "cochair": "the group's page, Co-chairs",
+            "delegate": "the Agencies page",
+        }[kind]
+        then = ""
+        if kind == "chair":
+            narrative = self.facts.narrative
+            then = (
+                " Check that the Executive Summary says no more of the chair than every "
+                "account supports."
+                if narrative is not None and narrative.paragraphs
+                else " Until it is settled, the drafted Executive Summary says of the chair "
+                "only what every account supports."
+            )
+        for dispute in self.facts.disputes:
+            if dispute.kind == kind:
+                self._missing(
+                    f"{dispute_checklist_text(dispute)}{then} Settle which date the record "
+                    f"keeps ({where}), then draft again.",
+                    ask="The secretariat",
+                )
+
     def _check_outlook_products(self) -> None:
         """Products planned in the outlook (this year's or next) whose state stood still."""
         facts = self.facts
@@ -741,7 +773,7 @@ class ReportBuilder:
 
     def _group_text(self, group: WorkingGroup) -> GroupText:
         return self.facts.group_texts.get(
-            group.pk, GroupText(name=group.name, mandate=group.mandate, from_history=False)
+            group.pk, GroupText(name=group.name, mandate="", from_history=False)
         )
 
     def _group_label(self, group: WorkingGroup) -> str:

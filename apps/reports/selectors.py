@@ -21,7 +21,7 @@ from apps.groups.models import (
     StructuralChange,
     WorkingGroup,
 )
-from apps.groups.selectors import groups_active_on
+from apps.groups.selectors import Dispute, disputes, groups_active_on, mandates_at
 
 from .models import ReportNarrative
 
@@ -31,8 +31,9 @@ class GroupText:
     """A group's name and mandate as they stood at the end of the report's year."""
 
     name: str
-    mandate: str
-    from_history: bool  # False: the record has no history that old, so the current text
+    mandate: str  # the version in force at the end of the year ("" if the record has none)
+    from_history: bool  # the name: False when the record has no history that old (current name)
+    mandate_dated: bool = True  # False: the first known text, which the record does not date
 
 
 @dataclass
@@ -55,6 +56,8 @@ class ReportFacts:
     # deliverable id -> [(history date, state)] up to the end of the year, oldest first
     state_history: dict[int, list[tuple[datetime.datetime, str]]] = field(default_factory=dict)
     cochairs_today: dict[int, list[CoChairAppointment]] = field(default_factory=dict)
+    # What the sources disagree on about appointments' dates, not yet settled (all kinds).
+    disputes: list[Dispute] = field(default_factory=list)
 
     @property
     def start(self) -> datetime.date:
@@ -99,7 +102,7 @@ def report_facts(*, year: int, today: datetime.date) -> ReportFacts:
             WorkingGroup.objects.select_related("status_change", "successor").order_by("acronym")
         ),
         groups_at_end=list(groups_active_on(end)),
-        group_texts=_group_texts_at(year_ends_at),
+        group_texts=_group_texts_at(year_ends_at, day=end),
         changes=list(
             # Only a decided change in effect is a change; a proposal is never reported as one.
             StructuralChange.objects.filter(
@@ -129,24 +132,38 @@ def report_facts(*, year: int, today: datetime.date) -> ReportFacts:
         outlook_next_year=[item for item in outlook if item.year == year + 1],
         state_history=_state_history(deliverable_ids=planned_ids, before=year_ends_at),
         cochairs_today=_cochairs_on(today),
+        disputes=disputes(),
     )
 
 
-def _group_texts_at(moment: datetime.datetime) -> dict[int, GroupText]:
-    """Each group's name and mandate as its history had them just before `moment`.
+def _group_texts_at(moment: datetime.datetime, *, day: datetime.date) -> dict[int, GroupText]:
+    """Each group's name as its history had it just before `moment`, and its mandate in force
+    on `day` (its dated versions: Annex III of year Y prints those in force at its end).
 
-    A group with no history row that old keeps its current text (the record loaded later
+    A group with no history row that old keeps its current name (the record loaded later
     than the year being reported starts its history on the day it was loaded).
     """
     historical = WorkingGroup.history.model
-    texts: dict[int, GroupText] = {}
+    names: dict[int, tuple[str, bool]] = {}
     rows = (
         historical.objects.filter(history_date__lt=moment)
         .order_by("id", "-history_date", "-history_id")
-        .values_list("id", "name", "mandate")
+        .values_list("id", "name")
     )
-    for group_id, name, mandate in rows:
-        texts.setdefault(group_id, GroupText(name=name, mandate=mandate, from_history=True))
+    for group_id, name in rows:
+        names.setdefault(group_id, (name, True))
+    for group_id, name in WorkingGroup.objects.values_list("id", "name"):
+        names.setdefault(group_id, (name, False))
+    mandates = mandates_at(day)
+    texts: dict[int, GroupText] = {}
+    for group_id, (name, from_history) in names.items():
+        version = mandates.get(group_id)
+        texts[group_id] = GroupText(
+            name=name,
+            mandate=version.text if version else "",
+            from_history=from_history,
+            mandate_dated=version is None or version.in_force_from is not None,
+        )
     return texts
 
 

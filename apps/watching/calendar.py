@@ -8,7 +8,6 @@ the record knows them: a day is an all-day event, a month spans the month, a yea
 left out. A meeting with its hours is a timed event in its own time zone (TZID and VTIMEZONE).
 """
 
-import calendar as month_calendar
 import datetime
 from urllib.parse import urlsplit
 
@@ -19,7 +18,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from apps.accounts import permissions
-from apps.core.models import DatePrecision
+from apps.core.dates import DatePrecision, period_end, period_start
 from apps.deliverables.models import Deliverable
 from apps.deliverables.workflow import TERMINAL_STATES
 from apps.meetings.calendar import meeting_event
@@ -43,13 +42,11 @@ def _site(path: str) -> str:
 
 
 def _day_span(day: datetime.date, precision: str) -> tuple[datetime.date, datetime.date] | None:
-    """The all-day span [start, end) a date of this precision covers; None when too vague."""
-    if precision in (DatePrecision.DAY, DatePrecision.ON_OR_BEFORE):
-        return day, day + datetime.timedelta(days=1)
-    if precision == DatePrecision.MONTH:
-        last = month_calendar.monthrange(day.year, day.month)[1]
-        return day.replace(day=1), day.replace(day=last) + datetime.timedelta(days=1)
-    return None
+    """The all-day span [start, end) a date of this precision covers (core.dates); None for a
+    year, too vague for a calendar."""
+    if precision == DatePrecision.YEAR:
+        return None
+    return period_start(day, precision), period_end(day, precision) + datetime.timedelta(days=1)
 
 
 def _event(specific: str, *, summary: str, url: str, description: str, stamp) -> CalendarEvent:
@@ -65,13 +62,13 @@ def _event(specific: str, *, summary: str, url: str, description: str, stamp) ->
 
 def _round_events(stamp) -> list[CalendarEvent]:
     rounds = ConsensusRound.objects.filter(state=ConsensusRound.State.OPEN).select_related(
-        "deliverable"
+        "deliverable", "structural_change"
     )
     events = []
     for round in rounds.order_by("deadline", "pk"):
         event = _event(
             f"round-{round.pk}-deadline",
-            summary=f"Consensus deadline: {round.deliverable}",
+            summary=f"Consensus deadline: {round.subject}",
             url=_site(round.get_absolute_url()),
             description=(
                 f"Consensus round #{round.pk} ({round.get_channel_display()}): positions are "

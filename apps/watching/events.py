@@ -5,6 +5,9 @@ any door, leaves exactly one row there with who did it and why (the services see
 Each classifier declares the events it can emit (checks.py holds them against the table), reads
 the row's move name for a workflow move (never the reason's text), and compares a changed row
 with the one before it for rounds, revisions and objections.
+
+A round on a structural change (and its objections) has no deliverable: its events name the
+proposal and reach the watchers of the groups it affects, and of everything.
 """
 
 from collections.abc import Callable
@@ -15,6 +18,7 @@ from django.db import models
 from apps.deliverables.models import Deliverable
 from apps.deliverables.workflow import MOVES, MOVES_BY_NAME, Actor
 from apps.documents.models import Revision
+from apps.groups.models import StructuralChange
 from apps.plenary.models import ConsensusRound, Objection
 
 from .text import one_line
@@ -28,18 +32,20 @@ TOLD_BY_THE_ROUND = frozenset(
     move.name for move in MOVES if move.via_round or Actor.SYSTEM in move.actors
 )
 # Written by every save of a deliverable: a row differing only in these is no news.
-NOT_NEWS = ("updated_at", "version")
+# The secretariat's notes are theirs alone (permissions.may_read_notes): no watcher hears of them.
+NOT_NEWS = ("updated_at", "version", "notes")
 
 
 @dataclass(frozen=True)
 class Event:
     name: str  # a key of routes.EVENTS
-    deliverable: Deliverable
+    deliverable: Deliverable | None  # None: about a structural change (group_ids say whose)
     title: str
     url: str  # a path on this site
     actor: object  # the user who caused it; None for the system (a deadline passed)
     reason: str
     source: str  # the history row, "<history model label>:<history id>"
+    group_ids: tuple[int, ...] = ()  # the groups whose watchers hear of it, with no deliverable
 
 
 Classifier = Callable[[models.Model, models.Model], Event | None]
@@ -55,7 +61,11 @@ def classifier(model: type[models.Model], *, emits: tuple[str, ...]):
     return register
 
 
-def _event(name: str, row, deliverable: Deliverable, title: str, url: str) -> Event:
+def _event(name: str, row, subject, title: str, url: str) -> Event:
+    """`subject`: the deliverable, or the structural change a round decides."""
+    deliverable, group_ids = subject, ()
+    if isinstance(subject, StructuralChange):
+        deliverable, group_ids = None, _change_group_ids(subject)
     return Event(
         name=name,
         deliverable=deliverable,
@@ -64,11 +74,25 @@ def _event(name: str, row, deliverable: Deliverable, title: str, url: str) -> Ev
         actor=row.history_user,
         reason=row.history_change_reason or "",
         source=f"{row._meta.label_lower}:{row.history_id}",
+        group_ids=group_ids,
     )
 
 
-def _named(deliverable: Deliverable) -> str:
-    name = str(deliverable)
+def _change_group_ids(change: StructuralChange) -> tuple[int, ...]:
+    ids = set(change.groups.values_list("pk", flat=True))
+    if change.into_group_id:
+        ids.add(change.into_group_id)
+    return tuple(sorted(ids))
+
+
+def _named(subject) -> str:
+    """A deliverable by its name; a structural change as the proposal it is (never as if it
+    had happened)."""
+    if isinstance(subject, StructuralChange):
+        acronyms = ", ".join(subject.groups.values_list("acronym", flat=True)) or "a new group"
+        name = f"the proposed {subject.get_kind_display()} #{subject.pk} ({acronyms})"
+    else:
+        name = str(subject)
     return name if len(name) <= NAME_MAX_LENGTH else name[: NAME_MAX_LENGTH - 1] + "…"
 
 
@@ -146,7 +170,7 @@ def _edited_fields(row) -> list[str]:
     ConsensusRound, emits=("round.opened", "round.extended", "round.closed", "round.cancelled")
 )
 def round_event(row, round: ConsensusRound) -> Event | None:
-    deliverable = round.deliverable
+    deliverable = round.subject  # or the structural change it decides
     url = round.get_absolute_url()
     name = f"Consensus round #{round.pk} on {_named(deliverable)}"
     if row.history_type == "+":
@@ -191,7 +215,7 @@ def revision_event(row, revision: Revision) -> Event | None:
 
 @classifier(Objection, emits=("objection.raised", "objection.answered"))
 def objection_event(row, objection: Objection) -> Event | None:
-    deliverable = objection.round.deliverable
+    deliverable = objection.round.subject  # or the structural change the round decides
     url = f"{objection.round.get_absolute_url()}#objections"
     agency = objection.agency.acronym
     where = f"round #{objection.round_id} on {_named(deliverable)}"

@@ -122,13 +122,23 @@ def _forget(user) -> None:
 # --- telling -------------------------------------------------------------------------------------
 
 
-def _recipients_q(route: Route, deliverable: Deliverable) -> Q:
-    """The watches each recipient of a route names (the MailTrigger's Recipient.gather)."""
-    terms = {
-        To.DELIVERABLE: Q(scope=Watch.Scope.DELIVERABLE, deliverable_id=deliverable.pk),
-        To.GROUP: Q(scope=Watch.Scope.GROUP, group_id=deliverable.lead_group_id),
-        To.EVERYTHING: Q(scope=Watch.Scope.EVERYTHING),
-    }
+def _recipients_q(route: Route, event: Event) -> Q:
+    """The watches each recipient of a route names (the MailTrigger's Recipient.gather). An
+    event with no deliverable (a round on a structural change) reaches the watchers of the
+    groups it names, and of everything."""
+    deliverable = event.deliverable
+    if deliverable is None:
+        terms = {
+            To.DELIVERABLE: Q(pk__in=[]),
+            To.GROUP: Q(scope=Watch.Scope.GROUP, group_id__in=event.group_ids),
+            To.EVERYTHING: Q(scope=Watch.Scope.EVERYTHING),
+        }
+    else:
+        terms = {
+            To.DELIVERABLE: Q(scope=Watch.Scope.DELIVERABLE, deliverable_id=deliverable.pk),
+            To.GROUP: Q(scope=Watch.Scope.GROUP, group_id=deliverable.lead_group_id),
+            To.EVERYTHING: Q(scope=Watch.Scope.EVERYTHING),
+        }
     q = Q(pk__in=[])
     for recipient in route.to:
         q |= terms[recipient]
@@ -140,7 +150,7 @@ def watches_told(event: Event) -> list[Watch]:
     it, never the person who caused it, the most specific when several apply."""
     route = EVENTS[event.name]
     watches = Watch.objects.filter(
-        _recipients_q(route, event.deliverable),
+        _recipients_q(route, event),
         stopped_at__isnull=True,
         user__is_active=True,
     ).select_related("user")

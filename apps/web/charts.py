@@ -77,7 +77,9 @@ class TimelineRow:
 
 
 def year_timeline(year: int, deliverables) -> dict:
-    """Each deliverable of the year as a row: its target date and, if published, when."""
+    """Each deliverable of the year as a row: its target date and, if published, when. The
+    deliverables come from deliverables.selectors.deliverables_of_year (their target's end and
+    lateness annotated)."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     span = (end - start).days or 1
     width = CHART_WIDTH - 220
@@ -89,8 +91,10 @@ def year_timeline(year: int, deliverables) -> dict:
 
     rows = []
     for index, deliverable in enumerate(deliverables):
-        target, published = deliverable.target_date, deliverable.published_on
-        late = bool(target and (published or datetime.date.today()) > target)
+        # A target is drawn where it comes due, the end of its period (a "2026" target on
+        # 31 December); `late` is the selectors' (deliverables.selectors.with_lateness).
+        target, published = deliverable.target_end, deliverable.published_on
+        late = bool(deliverable.late)
         rows.append(TimelineRow(deliverable, 30 + index * 24, x_of(target), x_of(published), late))
     months = [
         (220 + (datetime.date(year, m, 1) - start).days / span * width, datetime.date(year, m, 1))

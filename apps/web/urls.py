@@ -5,6 +5,8 @@ from apps.api.feed_access import readable_with_token
 from .feeds import PublicationsFeed
 from .views import (
     agencies,
+    appointment_dates,
+    changes,
     comments,
     deliverables,
     groups,
@@ -61,10 +63,23 @@ urlpatterns = [
     path("rounds/<int:pk>/<str:action>/", rounds.round_decide, name="round-decide"),
     path("objections/<int:pk>/answer/", objections.objection_answer_view, name="objection-answer"),
     path("groups/", groups.group_list, name="groups"),
+    path("changes/", changes.change_list, name="changes"),
+    path("changes/new/", changes.change_new, name="change-new"),
+    path("changes/<int:pk>/", changes.change_detail, name="change"),
+    path("changes/<int:pk>/amend/", changes.change_amend, name="change-amend"),
+    path("changes/<int:pk>/withdraw/", changes.change_withdraw, name="change-withdraw"),
+    path("changes/<int:pk>/endorse/", changes.change_endorse, name="change-endorse"),
+    path("changes/<int:pk>/rounds/", changes.change_round_open, name="change-round-open"),
     path("groups/<int:pk>/", groups.group_detail, name="group"),
     path("groups/<int:pk>/outlook/", groups.outlook_add, name="outlook-add"),
     path("outlook/<int:pk>/", groups.outlook_edit, name="outlook-edit"),
     path("agencies/", agencies.agency_list, name="agencies"),
+    # What the sources disagree on about an appointment's dates: the secretariat settles it.
+    path(
+        "appointment-dates/<int:pk>/settle/",
+        appointment_dates.appointment_dates_settle_view,
+        name="appointment-dates-settle",
+    ),
     path("meetings/", meetings.meeting_list, name="meetings"),
     path("meetings/new/", meetings.meeting_new, name="meeting-new"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),

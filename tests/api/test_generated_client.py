@@ -1,8 +1,9 @@
 """A client generated from the live schema (tools/api_client.py, openapi-python-client) drives the
 API's main flows against a real gunicorn: list and read deliverables, update progress with
 If-Match, move one, open a consensus round, record a position, upload revisions and compare
-them, comment and reply on one, answer an objection, request a report draft, poll it and
-download its DOCX and HTML.
+them, comment and reply on one, answer an objection, propose a structural change and see it
+through its round to the SAMs' endorsement, settle what two reports say of the chair's
+handover, request a report draft, poll it and download its DOCX and HTML.
 
 Each resource's flow is one function in CASES; every call goes through `Api.call`, which records
 the operationId. The last test fails when an operation of the schema is neither called by a case
@@ -472,6 +473,109 @@ def meetings(api: Api, flow: Flow) -> None:
     assert untold in round_.silence_counts
 
 
+def changes(api: Api, flow: Flow) -> None:
+    """TWG's co-chair proposes a new mandate for TWG and amends it with its ETag (an old ETag is
+    a 412); the secretariat puts it to a round (acknowledging the agencies nobody can be
+    written to), every member agency states its concurrence at a plenary, which closes the
+    round; the SAMs' endorsement makes it decided. Another proposal is withdrawn."""
+    model = api.model
+    next_year = datetime.date(datetime.date.today().year + 1, 1, 1)
+    body = model("ChangePropose")(
+        kind=model("StructuralChangeKindEnum").MANDATE_CHANGE,
+        groups=["TWG"],
+        summary="TWG also coordinates the technology roadmaps.",
+        effective_on=next_year,
+        effective_precision=model("DatePrecisionEnum").YEAR,
+        new_mandate="The TWG coordinates technology development and its roadmaps.",
+        needs_sam_endorsement=True,
+    )
+    proposed = api.call("v1_structural_changes_create", "cochair-twg", body=body, expect=201)
+    assert proposed.headers["Location"] == proposed.parsed.url
+    pk = proposed.parsed.id
+    assert (proposed.parsed.state.value, proposed.parsed.takes_effect) == ("proposed", "")
+    state = model("V1StructuralChangesListState")
+    listed = api.call("v1_structural_changes_list", "reader", state=state.PROPOSED).parsed
+    assert pk in [c.id for c in listed.results]
+    read = api.call("v1_structural_changes_retrieve", "cochair-twg", pk)
+    etag = read.headers["ETag"]
+    amend = model("PatchedChangeAmend")(summary="TWG coordinates roadmaps too.", reason="Tighter")
+    update = "v1_structural_changes_partial_update"
+    amended = api.call(update, "cochair-twg", pk, body=amend, if_match=etag).parsed
+    assert amended.version == read.parsed.version + 1
+    api.call(update, "cochair-twg", pk, body=amend, if_match=etag, expect=412)
+    history = api.call("v1_structural_changes_history_retrieve", "reader", pk).parsed
+    assert history.to_dict()["results"][0]["reason"] == "Proposal amended: Tighter"
+
+    round_open = model("ChangeRoundOpen")
+    open_round = "v1_structural_changes_consensus_rounds_create"
+    channel = model("ChannelEnum").PLENARY
+    refused = api.call(
+        open_round, "secretariat", pk, body=round_open(channel=channel), expect=400
+    ).parsed
+    assert refused.code.value == "unreachable_not_acknowledged" and refused.unreachable
+    acknowledged = round_open(channel=channel, acknowledge_unreachable=refused.unreachable)
+    round_ = api.call(open_round, "secretariat", pk, body=acknowledged, expect=201).parsed
+    assert round_.structural_change.id == pk and round_.deliverable is None
+    rounds = api.call("v1_structural_changes_consensus_rounds_retrieve", "reader", pk).parsed
+    assert [r.id for r in rounds.results] == [round_.id]
+
+    when = datetime.datetime.now(datetime.UTC).replace(microsecond=0) + datetime.timedelta(2)
+    schedule = model("MeetingSchedule")(
+        title="Generated plenary on a change",
+        kind=model("MeetingKindEnum").PLENARY,
+        starts_at=when,
+        ends_at=when + datetime.timedelta(hours=2),
+    )
+    meeting = api.call("v1_meetings_create", "secretariat", body=schedule, expect=201).parsed
+    row, present = model("AttendanceRow"), model("AttendanceStatusEnum").PRESENT
+    attended = model("AttendanceRequest")(
+        rows=[row(agency=eligible.agency.acronym, status=present) for eligible in round_.agencies]
+    )
+    api.call("v1_meetings_attendance_create", "secretariat", meeting.id, body=attended)
+    outcome = model("OutcomeRequest")(meeting=meeting.id)
+    decided = api.call(
+        "v1_consensus_rounds_outcome_create", "secretariat", round_.id, body=outcome, expect=201
+    ).parsed
+    assert (decided.round_.state.value, decided.round_.outcome.value) == ("closed", "consensus")
+    awaiting = api.call("v1_structural_changes_retrieve", "secretariat", pk).parsed
+    assert awaiting.state.value == "awaiting_endorsement"
+    assert [action.value for action in awaiting.actions] == ["endorse"]
+    endorse = model("ChangeEndorse")(endorsed_on=datetime.date.today(), decision="The SAMs agree")
+    endorsed = api.call("v1_structural_changes_endorse_create", "secretariat", pk, body=endorse)
+    assert endorsed.parsed.state.value == "decided"
+    assert endorsed.parsed.takes_effect == f"takes effect in {next_year.year}"
+
+    other = api.call("v1_structural_changes_create", "cochair-twg", body=body, expect=201).parsed
+    withdraw = model("ChangeWithdraw")(reason="Said twice")
+    withdrawn = api.call("v1_structural_changes_withdraw_create", "cochair-twg", other.id,
+                         body=withdraw).parsed  # fmt: skip
+    assert withdrawn.state.value == "withdrawn"
+
+
+def appointment_accounts(api: Api, flow: Flow) -> None:
+    """The record keeps both accounts of when ESA's chair ended (the 2024 report's "as the year
+    concluded", the 2025 report's "at the end of 2025"); a reader lists the open ones and reads
+    one with its history; a delegate may not settle; the secretariat settles on the 2025 report's
+    account, which marks the other set aside; settling again is a 409."""
+    state = api.model("V1AppointmentAccountsListState")
+    listed = api.call("v1_appointment_accounts_list", "reader", state=state.OPEN).parsed
+    ended = [a for a in listed.results if a.edge.value == "end" and a.appointment.agency == "ESA"]
+    assert sorted(a.date_display for a in ended) == ["2024", "2025"], ended
+    later = max(ended, key=lambda a: a.date)
+    read = api.call("v1_appointment_accounts_retrieve", "reader", later.id).parsed
+    assert read.words.startswith("At the end of 2025")
+    api.call("v1_appointment_accounts_history_retrieve", "reader", later.id)
+    settle = api.model("AppointmentDatesSettle")(reason="The 2025 report is the later account")
+    api.call("v1_appointment_accounts_settle_create", "delegate-esa", later.id, body=settle,
+             expect=403)  # fmt: skip
+    settled = api.call("v1_appointment_accounts_settle_create", "secretariat", later.id,
+                       body=settle).parsed  # fmt: skip
+    states = {a.id: a.state.value for a in settled.accounts}
+    assert states == {a.id: ("chosen" if a.id == later.id else "set_aside") for a in ended}
+    api.call("v1_appointment_accounts_settle_create", "secretariat", later.id, body=settle,
+             expect=409)  # fmt: skip
+
+
 def reports(api: Api, flow: Flow) -> None:
     """The secretariat requests a draft (202), polls until it is done, downloads its DOCX (a
     zip) and HTML, and finds it in the list and its history."""
@@ -502,7 +606,8 @@ def reports(api: Api, flow: Flow) -> None:
 
 # A new resource adds its flow here, in the order the flows depend on one another.
 CASES: list[Callable[[Api, Flow], None]] = [
-    auth, reads, deliverables, rounds, revisions, comments, objections, meetings, reports,
+    auth, reads, deliverables, rounds, revisions, comments, objections, meetings, changes,
+    appointment_accounts, reports,
 ]  # fmt: skip
 
 

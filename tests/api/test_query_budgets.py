@@ -13,14 +13,16 @@ pytestmark = pytest.mark.django_db
 
 ENDPOINTS: list[Page] = [
     ("reader", lambda m: "/api/v1/", 3),
-    ("reader", lambda m: "/api/v1/agencies/", 5),
-    ("reader", lambda m: "/api/v1/working-groups/", 5),
+    # The reader's roles are read once per request: the secretariat's notes are shown to it only.
+    ("reader", lambda m: "/api/v1/agencies/", 6),
+    ("reader", lambda m: "/api/v1/working-groups/", 6),  # and every mandate version
+    ("reader", lambda m: "/api/v1/appointment-accounts/", 5),
     ("reader", lambda m: "/api/v1/cochair-appointments/", 5),
     ("reader", lambda m: "/api/v1/outlook-items/", 7),
     ("reader", lambda m: "/api/v1/deliverables/", 6),
     ("reader", lambda m: "/api/v1/deliverables/?state=published&search=lunar", 6),
     ("reader", lambda m: f"/api/v1/deliverables/{m.deliverable}/", 5),
-    ("reader", lambda m: f"/api/v1/deliverables/{m.deliverable}/history/", 9),
+    ("reader", lambda m: f"/api/v1/deliverables/{m.deliverable}/history/", 10),  # roles, as above
     ("cochair-twg", lambda m: f"/api/v1/deliverables/{m.deliverable}/transitions/", 8),
     ("reader", lambda m: f"/api/v1/deliverables/{m.deliverable}/consensus-rounds/", 6),
     ("reader", lambda m: f"/api/v1/deliverables/{m.deliverable}/revisions/", 5),

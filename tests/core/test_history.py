@@ -76,13 +76,19 @@ def _watch():
 
 FACTORIES = {
     "agencies.Agency": (factories.AgencyFactory, "name", "Renamed agency"),
-    "agencies.AgencyName": (factories.AgencyNameFactory, "note", "Seen in a 2017 programme"),
+    "agencies.AgencyName": (factories.AgencyNameFactory, "notes", "Seen in a 2017 programme"),
     "agencies.DelegateAppointment": (
         factories.DelegateAppointmentFactory,
         "ends_on",
         datetime.date(2026, 1, 1),
     ),
-    "groups.WorkingGroup": (factories.WorkingGroupFactory, "mandate", "A sharper mandate."),
+    "groups.WorkingGroup": (factories.WorkingGroupFactory, "notes", "Set up in 2016."),
+    "groups.MandateVersion": (factories.MandateVersionFactory, "source", "2025 Annual Report"),
+    "groups.AppointmentAccount": (
+        factories.AppointmentAccountFactory,
+        "notes",
+        "Read as the year 2024.",
+    ),
     "groups.StructuralChange": (factories.StructuralChangeFactory, "decision", "SAM approval"),
     "groups.SubTeam": (factories.SubTeamFactory, "description", "Reviews the 2023 gap report."),
     "groups.CoChairAppointment": (

@@ -62,6 +62,7 @@ def test_a_cochair_sees_only_the_progress_editable(client, cast):
         "rag",
         "next_milestone",
         "target_date",
+        "target_precision",
         "status_note",
         "seen_version",
         "change_reason",

@@ -357,6 +357,7 @@ def test_every_write_through_a_real_server(server: Server):
     plenary_through_the_api(world, drafting["results"][1]["id"])
     report_drafts(world, secretariat)
     meetings(world, secretariat)
+    structural_change(world, secretariat, twg["id"])
     notifications_and_feeds(world, cochair)
     token_page(world)
     sign_out(world, cochair)
@@ -837,6 +838,80 @@ def watch_through_the_web(world: World, cochair: Client, pk: int) -> None:
         page, reverse("web:watch"), {"level": "all"}, button=("action", "watch")
     )
     assert "Watching this deliverable" in redirected(cochair, response, page, "watch it")
+
+
+def structural_change(world: World, secretariat: Client, twg: int) -> None:
+    """The secretariat proposes a new mandate for TWG on the propose page and puts it to a
+    round from its page (ticking the agencies nobody can be written to); NASA's delegate
+    concurs on the round page; once the deadline has passed the secretariat closes the round,
+    then records the SAMs' endorsement: the change is decided, to take effect next year."""
+    year = datetime.datetime.now(datetime.UTC).year + 1
+    new = reverse("web:change-new")
+    response = secretariat.submit(
+        new,
+        new,
+        {
+            "kind": "mandate_change",
+            "groups": str(twg),
+            "summary": "TWG also coordinates the technology roadmaps.",
+            "effective": str(year),
+            "new_mandate": "The TWG coordinates technology development and its roadmaps.",
+            "needs_sam_endorsement": "on",
+        },
+    )
+    assert response.status_code == 302, html.unescape(response.text)[-3000:]
+    [change] = world.api.json("/api/v1/structural-changes/?group=TWG&state=proposed")["results"]
+    page = reverse("web:change", args=[change["id"]])
+    api = f"/api/v1/structural-changes/{change['id']}/"
+    redirected(secretariat, response, page, "propose a structural change")
+    assert change["effective_display"] == str(year)
+    assert change["proposed_by"]["username"] == "secretariat"
+
+    open_at = reverse("web:change-round-open", args=[change["id"]])
+    refused = secretariat.submit(page, open_at, {"channel": "written_procedure"})
+    assert refused.status_code == 400, refused.status_code
+    assert world.stored(api)["state"] == "proposed"  # nothing opened
+    unreachable = secretariat.form(page, open_at).options["acknowledge_unreachable"]
+    response = secretariat.submit(
+        page, open_at, {"channel": "written_procedure", "acknowledge_unreachable": unreachable}
+    )
+    [round] = world.api.json(f"{api}consensus-rounds/")["results"]
+    round_page = reverse("web:round", args=[round["id"]])
+    redirected(secretariat, response, round_page, "put a change to a round")
+    assert world.stored(api)["state"] == "in_consensus"
+
+    nasa = world.browser("delegate-nasa")
+    assert "TWG also coordinates the technology roadmaps." in html.unescape(nasa.page(round_page))
+    position = reverse("web:position", args=[round["id"]])
+    response = nasa.submit(round_page, position, {"position": "concur"})
+    redirected(nasa, response, round_page, "concur with a change")
+
+    today = datetime.datetime.now(datetime.UTC).date()
+    with psycopg.connect(database_url(world.server.database), autocommit=True) as conn:
+        conn.execute(
+            "UPDATE plenary_consensusround SET opened_on = %s, deadline = %s WHERE id = %s",
+            (today - datetime.timedelta(days=15), today - datetime.timedelta(days=1), round["id"]),
+        )
+    response = secretariat.submit(
+        round_page,
+        reverse("web:round-decide", args=[round["id"], "close"]),
+        {"reason": "Deadline passed"},
+    )
+    redirected(secretariat, response, round_page, "close a round on a change")
+    closed = world.stored(f"/api/v1/consensus-rounds/{round['id']}/")
+    assert (closed["state"], closed["outcome"]) == ("closed", "consensus")
+    assert world.stored(api)["state"] == "awaiting_endorsement"
+
+    response = secretariat.submit(
+        page,
+        reverse("web:change-endorse", args=[change["id"]]),
+        {"endorse-endorsed_on": today.isoformat(), "endorse-decision": "Approved by the SAMs"},
+    )
+    shown = redirected(secretariat, response, page, "record the SAMs' endorsement")
+    assert f"takes effect in {year}" in shown
+    decided = world.stored(api)
+    assert (decided["state"], decided["decision"]) == ("decided", "Approved by the SAMs")
+    assert decided["applied_at"] is None  # next year
 
 
 def notifications_and_feeds(world: World, cochair: Client) -> None:

@@ -1,4 +1,4 @@
-"""The ISECG record: traced to the seeds, loaded with history, on SQLite and on PostgreSQL."""
+"""The ISECG record: traced to its publications, loaded with history, on SQLite and PostgreSQL."""
 
 import os
 import subprocess
@@ -10,11 +10,14 @@ import psycopg
 import pytest
 from django.apps import apps
 
+from apps.agencies.models import Agency
 from apps.core.checks import BUSINESS_APPS
 from apps.deliverables.models import Activity, Deliverable
 from apps.groups.models import OutlookItem
-from apps.record.services import RECORD_LOAD_REASON, record_load
+from apps.record.services import RECORD_LOAD_REASON, record_is_loaded, record_load
 from tests.services import require_postgres
+
+from .printed_text import names_a_publication
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -27,15 +30,52 @@ def record_models():
 
 
 @pytest.mark.django_db
-def test_every_record_names_its_seed_and_has_a_first_history_row(isecg_record):
+def test_every_record_starts_with_a_history_row_naming_its_publication(isecg_record):
     models = list(record_models())
     assert len(models) >= 9
     for model in models:
         for obj in model.objects.all():
-            assert obj.source.startswith("seed 00"), f"{model.__name__} {obj} has no seed source"
             first = obj.history.earliest()
             assert first.history_type == "+"
-            assert first.history_change_reason == RECORD_LOAD_REASON
+            if hasattr(obj, "source"):
+                assert names_a_publication(obj.source), f"{model.__name__} {obj}: {obj.source}"
+                assert first.history_change_reason == f"{RECORD_LOAD_REASON}: {obj.source}"
+            else:
+                # A record without a source of its own (a consensus round) is traced through
+                # the record it belongs to.
+                assert first.history_change_reason.startswith(f"{RECORD_LOAD_REASON}: ISECG ")
+            assert "fixture" not in first.history_change_reason
+            assert ".yaml" not in first.history_change_reason
+
+
+@pytest.mark.django_db
+def test_the_first_row_says_which_publication_e_g_annex_ii(isecg_record):
+    asa = Agency.objects.get(acronym="ASA")
+    assert asa.history.earliest().history_change_reason.startswith(
+        "Loaded from the ISECG record: ISECG 2025 Annual Report (March 2026), Annex II"
+    )
+
+
+@pytest.mark.django_db
+def test_loaded_is_told_by_the_history_not_by_how_sources_are_worded(isecg_record):
+    Agency.objects.update(source="Entered again by the secretariat")
+    assert record_is_loaded()
+    assert record_load().loaded is False
+
+
+@pytest.mark.django_db
+def test_a_record_loaded_without_history_is_not_loaded_over(isecg_record):
+    """Plain loaddata writes no history: the record's agencies under their ids still tell it is
+    there, so record_load never overwrites them."""
+    for model in record_models():
+        model.history.all().delete()
+    assert record_is_loaded()
+    assert record_load().loaded is False
+
+
+@pytest.mark.django_db
+def test_an_empty_database_has_no_record():
+    assert not record_is_loaded()
 
 
 @pytest.mark.django_db

@@ -30,8 +30,10 @@ from apps.api.services import api_token_create
 from apps.core.mail import mail_after_commit
 from apps.deliverables.models import Activity, Deliverable
 from apps.groups.models import (
+    AppointmentAccount,
     ChairAppointment,
     CoChairAppointment,
+    MandateVersion,
     OutlookItem,
     StructuralChange,
     SubTeam,
@@ -136,6 +138,8 @@ def read_world(users: dict) -> dict:
         "chair": first(ChairAppointment),
         "sub_team": first(SubTeam) or factories.SubTeamFactory(group=twg),
         "structural_change": first(StructuralChange) or factories.StructuralChangeFactory(),
+        "mandate_version": first(MandateVersion, group=twg),
+        "account": first(AppointmentAccount) or factories.AppointmentAccountFactory(),
         "outlook": first(OutlookItem) or factories.OutlookItemFactory(group=twg),
         "activity": first(Activity) or factories.ActivityFactory(group=twg),
         "meeting": first(PlenaryMeeting) or factories.PlenaryMeetingFactory(),

@@ -64,6 +64,8 @@ def world(cast):
         "sub_team": factories.SubTeamFactory(group=cast.twg),
         "structural_change": factories.StructuralChangeFactory(),
         "chair": factories.ChairAppointmentFactory(agency=cast.agencies["NASA"]),
+        "mandate_version": cast.twg.mandates.get(),
+        "account": _disputed_account(cast),
         "narrative": factories.ReportNarrativeFactory(),
         "revision": factories.RevisionFactory(deliverable=submitted, uploaded_by=cast.cochair_twg),
         "comment": factories.CommentFactory(author=cast.delegates["ESA"]),
@@ -73,6 +75,16 @@ def world(cast):
             position__recorded_by=cast.delegates["NASA"],
         ),
     }
+
+
+def _disputed_account(cast):
+    """The first of two accounts that disagree on when ESA's chair began (a conflict to settle)."""
+    chair = factories.ChairAppointmentFactory(agency=cast.agencies["ESA"], starts_on=None)
+    first, _ = (
+        factories.AppointmentAccountFactory(chair=chair, date=datetime.date(year, 1, 1))
+        for year in (2015, 2016)
+    )
+    return first
 
 
 @pytest.fixture

@@ -19,13 +19,15 @@ from tests import factories
 from tests.integration.test_real_servers import forms_of
 
 from .hostile import FUZZ, QUIET, dates, texts
-from .test_routes import ADMIN_MODELS, DELIVERABLE, OUTLOOK, RECORD, history_rows
+from .test_routes import ADMIN_MODELS, DELIVERABLE, NO_ADD, OUTLOOK, RECORD, history_rows
 
 pytestmark = [pytest.mark.django_db, QUIET]
 PER_FORM = settings(FUZZ, max_examples=6)
 BUSINESS = sorted(
     label for label, (kind, _) in ADMIN_MODELS.items() if kind in (RECORD, DELIVERABLE, OUTLOOK)
 )
+# Changed in the admin, never added there.
+CHANGED_ONLY = sorted(label for label, (kind, _) in ADMIN_MODELS.items() if kind == NO_ADD)
 MANAGEMENT = ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")
 
 
@@ -139,8 +141,11 @@ def assert_within_limits(obj) -> None:
             assert len(value or "") <= SUMMARY_MAX_LENGTH, (field.name, len(value))
 
 
-@pytest.mark.parametrize("view", ["add", "change"])
-@pytest.mark.parametrize("label", BUSINESS)
+@pytest.mark.parametrize(
+    ("label", "view"),
+    [(label, view) for label in BUSINESS for view in ("add", "change")]
+    + [(label, "change") for label in CHANGED_ONLY],
+)
 def test_admin_forms_take_anything_without_a_server_error(
     label, view, cast, records, secretariat, tally
 ):

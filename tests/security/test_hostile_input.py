@@ -380,7 +380,7 @@ def test_the_admin_holds_the_records_it_writes_to_the_date_range(cast, staff_sec
 
 
 def test_the_admin_holds_a_records_paragraph_to_a_summarys_length(cast, staff_secretariat):
-    response = admin_post(staff_secretariat, cast.twg, {"mandate": "x" * 20_001})
+    response = admin_post(staff_secretariat, cast.twg, {"notes": "x" * 20_001})
     assert response.status_code == 200
     assert "at most 20000 characters (it has 20001)" in response.content.decode()
 

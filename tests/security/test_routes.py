@@ -155,6 +155,49 @@ def attended_round_kwargs(world):
     return {"pk": world["round"].pk}
 
 
+def proposal_kwargs(world):
+    """A proposed change to TWG's mandate: its co-chairs and the secretariat may amend or
+    withdraw it, the secretariat put it to a round."""
+    from apps.groups.changes import structural_change_propose
+
+    if "proposal" not in world:
+        world["proposal"] = structural_change_propose(
+            actor=world["round"].opened_by,
+            kind="mandate_change",
+            summary="A sharper mandate for TWG.",
+            effective_on=timezone.localdate() + datetime.timedelta(days=60),
+            groups=[world["twg"]],
+            new_mandate="Coordinates the technical work.",
+        )
+    return {"pk": world["proposal"].pk}
+
+
+def awaiting_kwargs(world):
+    """A change agreed by consensus, awaiting the SAMs: the secretariat records their word."""
+    if "awaiting" not in world:
+        world["awaiting"] = factories.StructuralChangeFactory(
+            kind="mandate_change",
+            new_mandate="Coordinates the technical work.",
+            effective_on=timezone.localdate() + datetime.timedelta(days=60),
+            state="awaiting_endorsement",
+            needs_sam_endorsement=True,
+        )
+        world["awaiting"].groups.add(world["twg"])
+    return {"pk": world["awaiting"].pk}
+
+
+def proposal_form(world) -> dict:
+    return {
+        "kind": "mandate_change", "groups": [world["twg"].pk], "summary": "Sharper",
+        "effective": TOMORROW, "new_mandate": "New text",
+    }  # fmt: skip
+
+
+CHANGE_PROPOSERS = TWG_COCHAIRS  # a change to TWG: its co-chairs and the secretariat
+PROPOSE_FORM_READERS = TWG_COCHAIRS | {"other_cochair"}  # any co-chair opens the form
+TODAY_ISO = timezone.localdate().isoformat()
+
+
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 TOMORROW = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
 MEETING = {
@@ -277,6 +320,54 @@ WEB = {
         write=(w("post", SECRETARIAT, lambda x: {"agency": "JAXA", "note": "Phoned, 3 May"}),),
     ),
     "web:groups": Rule(),
+    "web:appointment-dates-settle": Rule(
+        read=SECRETARIAT,
+        kwargs=pk("account"),
+        write=(w("post", SECRETARIAT, lambda x: {"choice": str(x["account"].pk), "reason": "Y"}),),
+    ),
+    "web:changes": Rule(),
+    "web:change-new": Rule(
+        read=PROPOSE_FORM_READERS, write=(w("post", CHANGE_PROPOSERS, proposal_form),)
+    ),
+    "web:change": Rule(kwargs=proposal_kwargs),
+    "web:change-amend": Rule(
+        read_absent=True,
+        kwargs=proposal_kwargs,
+        write=(
+            w(
+                "post",
+                CHANGE_PROPOSERS,
+                lambda x: {
+                    "amend-summary": "Sharper still",
+                    "amend-effective": TOMORROW,
+                    "amend-new_mandate": "Newer text",
+                    "amend-reason": "Clearer",
+                    "amend-seen_version": x["proposal"].version,
+                },
+            ),
+        ),
+    ),
+    "web:change-withdraw": Rule(
+        read_absent=True,
+        kwargs=proposal_kwargs,
+        write=(w("post", CHANGE_PROPOSERS, lambda x: {"withdraw-reason": "Overtaken"}),),
+    ),
+    "web:change-round-open": Rule(
+        read_absent=True,
+        kwargs=proposal_kwargs,
+        write=(w("post", SECRETARIAT, lambda x: {"channel": "plenary", "deadline": TOMORROW}),),
+    ),
+    "web:change-endorse": Rule(
+        read_absent=True,
+        kwargs=awaiting_kwargs,
+        write=(
+            w(
+                "post",
+                SECRETARIAT,
+                lambda x: {"endorse-endorsed_on": TODAY_ISO, "endorse-decision": "Approved"},
+            ),
+        ),
+    ),
     "web:group": Rule(kwargs=lambda x: {"pk": x["twg"].pk}),
     "web:outlook-add": Rule(
         read_absent=True,
@@ -392,6 +483,7 @@ API_COLLECTIONS = {
     "agency": "agency", "working-group": "twg", "cochair-appointment": "appointment",
     "outlook-item": "outlook", "deliverable": "planned", "activity": "activity",
     "meeting": "meeting", "consensus-round": "round", "report-draft": "draft",
+    "structural-change": "proposal", "appointment-account": "account",
 }  # fmt: skip
 
 API = {
@@ -477,13 +569,52 @@ API = {
         kwargs=lambda x: {"id": x["objection"].round_id, "item": x["objection"].pk},
         write=(w("post", NASA_SPEAKERS, lambda x: {"status": "withdrawn"}, "json"),),
     ),
+    "api:appointment-account-settle": api(
+        read_absent=True,
+        kwargs=pk("account"),
+        write=(w("post", SECRETARIAT, lambda x: {"reason": "The later report"}, "json"),),
+    ),
     "api:report-draft-docx": api(kwargs=pk("draft")),
     "api:report-draft-html": api(kwargs=pk("draft")),
 }
 for basename, key in API_COLLECTIONS.items():
     API[f"api:{basename}-list"] = api()
-    API[f"api:{basename}-detail"] = api(kwargs=pk(key))
-    API[f"api:{basename}-history"] = api(kwargs=pk(key))
+    API[f"api:{basename}-detail"] = api(kwargs=proposal_kwargs if key == "proposal" else pk(key))
+    API[f"api:{basename}-history"] = api(kwargs=proposal_kwargs if key == "proposal" else pk(key))
+API_CHANGE = {
+    "kind": "mandate_change", "groups": ["TWG"], "summary": "Sharper", "effective_on": TOMORROW,
+    "new_mandate": "New text",
+}  # fmt: skip
+API |= {
+    "api:structural-change-list": api(
+        write=(w("post", CHANGE_PROPOSERS, lambda x: API_CHANGE, "json"),)
+    ),
+    "api:structural-change-detail": api(
+        kwargs=proposal_kwargs,
+        write=(w("patch", CHANGE_PROPOSERS, lambda x: {"summary": "x", "reason": "y"}, "json"),),
+    ),
+    "api:structural-change-withdraw": api(
+        read_absent=True,
+        kwargs=proposal_kwargs,
+        write=(w("post", CHANGE_PROPOSERS, lambda x: {"reason": "Overtaken"}, "json"),),
+    ),
+    "api:structural-change-consensus-rounds": api(
+        kwargs=proposal_kwargs,
+        write=(w("post", SECRETARIAT, lambda x: {"channel": "plenary"}, "json"),),
+    ),
+    "api:structural-change-endorse": api(
+        read_absent=True,
+        kwargs=awaiting_kwargs,
+        write=(
+            w(
+                "post",
+                SECRETARIAT,
+                lambda x: {"endorsed_on": TODAY_ISO, "decision": "Approved"},
+                "json",
+            ),
+        ),
+    ),
+}
 API["api:report-draft-list"] = api(
     write=(w("post", SECRETARIAT, lambda x: {"year": 2024}, "json"),)
 )
@@ -594,6 +725,9 @@ API |= {
 RECORD, READ_ONLY, DELIVERABLE, REPORT_DRAFT = "record", "read_only", "deliverable", "report"
 # Saved through the outlook services: the group's co-chairs change its paragraphs there too.
 OUTLOOK = "outlook"
+# Changed by the operator, never added: a working group is set up only by a decided structural
+# change (groups.lineage).
+NO_ADD = "no_add"
 DJANGO, DJANGO_NO_DELETE, LOCKOUT_LOG = "django", "django_no_delete", "lockout_log"
 # Credentials: the superuser lists, reads and revokes them; nobody adds, edits or deletes one.
 TOKEN = "token"
@@ -604,11 +738,15 @@ ADMIN_MODELS = {
     "agencies.agency": (RECORD, "agency"),
     "agencies.agencyname": (RECORD, "agency_name"),
     "agencies.delegateappointment": (RECORD, "delegate_appointment"),
-    "groups.workinggroup": (RECORD, "twg"),
+    "groups.workinggroup": (NO_ADD, "twg"),
     "groups.subteam": (RECORD, "sub_team"),
-    "groups.structuralchange": (RECORD, "structural_change"),
+    # Changed only through groups.changes (the pages and the API): shown, never edited here.
+    "groups.structuralchange": (READ_ONLY, "structural_change"),
     "groups.cochairappointment": (RECORD, "appointment"),
     "groups.chairappointment": (RECORD, "chair"),
+    # Written only by structural changes (a mandate) and groups.settling (an account).
+    "groups.mandateversion": (READ_ONLY, "mandate_version"),
+    "groups.appointmentaccount": (READ_ONLY, "account"),
     "groups.outlookitem": (OUTLOOK, "outlook"),
     "deliverables.deliverable": (DELIVERABLE, "planned"),
     "deliverables.activity": (RECORD, "activity"),
@@ -841,8 +979,10 @@ def run_write(walk: Walk, role: str, method: str, url: str, body: dict, fmt) -> 
 
             body = json.dumps(body)
         if method == "patch":
-            walk.world["planned"].refresh_from_db()
-            kwargs["HTTP_IF_MATCH"] = f'"{walk.world["planned"].version}"'
+            # The ETag of what is patched: a structural change, or the world's deliverable.
+            target = walk.world["proposal" if "/structural-changes/" in url else "planned"]
+            target.refresh_from_db()
+            kwargs["HTTP_IF_MATCH"] = f'"{target.version}"'
         response = getattr(client, method)(url, body, **kwargs)
         after = history_rows()
         transaction.set_rollback(True)
@@ -900,6 +1040,7 @@ def admin_expected(kind: str, view: str, role: str, method: str) -> set[str]:
         return {"ok"}
     may_write = {
         RECORD: operator,
+        NO_ADD: operator and view != "add",
         READ_ONLY: False,
         REPORT_DRAFT: operator and view == "change",
         DELIVERABLE: operator or (role == "staff_cochair" and view == "change"),

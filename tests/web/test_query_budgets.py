@@ -27,9 +27,21 @@ PAGES: list[Page] = [
     # secretariat the outcome form (the meetings, the attendance at one).
     ("delegate-nasa", lambda m: f"/rounds/{m.open_round}/", 14),
     ("secretariat", lambda m: f"/rounds/{m.open_round}/", 13),
-    ("reader", lambda m: "/groups/", 7),
-    ("reader", lambda m: f"/groups/{m.group}/", 13),
-    ("reader", lambda m: "/agencies/", 6),
+    # The ISECG chair and what the sources disagree on about it, who may settle that, and every
+    # group's mandate versions (one query for them all).
+    ("reader", lambda m: "/groups/", 11),
+    # Its structural changes: the decided ones and the proposals (two queries).
+    # Its mandate versions, and its co-chairs' dates the sources disagree on (one query each).
+    ("reader", lambda m: f"/groups/{m.group}/", 17),
+    # The record's changes (the 2025 consolidation, with its round of the record; a proposal):
+    # a change's page reads its groups, sub-teams, lineage, rounds and a page of its history;
+    # the secretariat's, the open-round form too (the agencies nobody can be written to).
+    ("reader", lambda m: "/changes/", 7),
+    ("reader", lambda m: "/changes/1/", 16),
+    ("secretariat", lambda m: "/changes/2/", 18),
+    # A round on a change, as a reader: the proposal and its groups, and whom they speak for.
+    ("reader", lambda m: "/rounds/1/", 15),
+    ("reader", lambda m: "/agencies/", 7),  # and the delegations' disputed dates
     ("reader", lambda m: "/overview/?year=2025", 8),  # the timeline, and the webnews of the year
     ("secretariat", lambda m: "/reports/", 6),
     ("secretariat", lambda m: f"/reports/{m.draft}/", 6),

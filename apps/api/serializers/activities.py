@@ -6,6 +6,7 @@ from apps.deliverables.models import Activity
 
 from .base import (
     YEAR_RANGE,
+    DateAsStoredField,
     DeliverableRefSerializer,
     GroupRefSerializer,
     ReadSerializer,
@@ -18,6 +19,7 @@ class ActivitySerializer(ReadSerializer):
     history_url = history_link("api:activity-history")
     deliverables = DeliverableRefSerializer(many=True, read_only=True)
     group = GroupRefSerializer(read_only=True, allow_null=True)
+    occurred_display = DateAsStoredField("occurred_on", "occurred_precision")
 
     class Meta:
         model = Activity
@@ -28,6 +30,7 @@ class ActivitySerializer(ReadSerializer):
             "title",
             "occurred_on",
             "occurred_precision",
+            "occurred_display",
             "event",
             "place",
             "link",

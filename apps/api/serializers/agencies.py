@@ -4,19 +4,30 @@ from rest_framework import serializers
 
 from apps.agencies.models import Agency, AgencyName
 
-from .base import ReadSerializer, history_link
+from .base import DateAsStoredField, ReadSerializer, history_link
 
 
 class AgencyNameSerializer(ReadSerializer):
+    used_until_display = DateAsStoredField("used_until", "used_until_precision")
+
     class Meta:
         model = AgencyName
-        fields = ["name", "acronym", "used_until", "used_until_precision", "note"]
+        fields = [
+            "name",
+            "acronym",
+            "used_until",
+            "used_until_precision",
+            "used_until_display",
+            "notes",
+        ]
 
 
 class AgencySerializer(ReadSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:agency-detail")
     history_url = history_link("api:agency-history")
     earlier_names = AgencyNameSerializer(many=True, read_only=True)
+    joined_display = DateAsStoredField("joined_on", "joined_precision")
+    left_display = DateAsStoredField("left_on", "left_precision")
 
     class Meta:
         model = Agency
@@ -28,8 +39,10 @@ class AgencySerializer(ReadSerializer):
             "country",
             "joined_on",
             "joined_precision",
+            "joined_display",
             "left_on",
             "left_precision",
+            "left_display",
             "website",
             "earlier_names",
             "notes",

@@ -2,9 +2,13 @@
 related object, and the history of an object (paged)."""
 
 from django.contrib.auth.models import User
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.accounts import permissions
 from apps.agencies.models import Agency
+from apps.core.dates import date_as_stored
 from apps.core.limits import FIRST_YEAR, LAST_YEAR
 from apps.deliverables.models import Deliverable
 from apps.groups.models import WorkingGroup
@@ -14,7 +18,10 @@ YEAR_RANGE = {"min_value": FIRST_YEAR, "max_value": LAST_YEAR}
 
 
 class ReadSerializer(serializers.ModelSerializer):
-    """A representation: every field is output only (writes go through the services)."""
+    """A representation: every field is output only (writes go through the services).
+
+    A record's `notes` are the secretariat's (permissions.may_read_notes): empty for anyone
+    else, so every response keeps the same shape."""
 
     def get_fields(self):
         fields = super().get_fields()
@@ -22,6 +29,42 @@ class ReadSerializer(serializers.ModelSerializer):
             field.read_only = True
             field.required = False
         return fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if "notes" in data and not self._may_read_notes():
+            data["notes"] = ""
+        return data
+
+    def _may_read_notes(self) -> bool:
+        request = self.context.get("request")
+        if request is None:
+            return False
+        # Asked once per request, however many records (and nested ones) it serializes.
+        if not hasattr(request, "_may_read_notes"):
+            request._may_read_notes = permissions.may_read_notes(request.user)
+        return request._may_read_notes
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class DateAsStoredField(serializers.Field):
+    """A date as precisely as it is stored, as the pages print it (core.dates.date_as_stored):
+    the `<x>_display` beside each `<x>_on`/`<x>_precision` pair, which keep the ISO date and
+    its precision as they were. Added beside them, so no client of the pair has to change."""
+
+    def __init__(self, date: str, precision: str, **kwargs) -> None:
+        self.date_attr, self.precision_attr = date, precision
+        kwargs.setdefault(
+            "help_text",
+            f"{date} as precisely as it is known: '2026' (a year), 'Dec 2024' (a month), "
+            "'12 Aug 2024' (a day), 'by 2020' (no later than the end of 2020); empty when "
+            f"there is none. {date} holds the first day of a month or year, {precision} says "
+            "which.",
+        )
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        return date_as_stored(getattr(value, self.date_attr), getattr(value, self.precision_attr))
 
 
 # --- request bodies --------------------------------------------------------------------------
@@ -138,6 +181,10 @@ class HistoryEntrySerializer(serializers.Serializer):
     who = UserRefSerializer(allow_null=True, help_text="Null: the system (e.g. a deadline job).")
     action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
     reason = serializers.CharField(allow_null=True)
+    headline = serializers.CharField(
+        help_text="The row in one line, as the pages show it: 'Added: loaded from the ISECG "
+        "record: <publication>', 'Created by <who>', or the reason of a change."
+    )
     changes = ChangeSerializer(
         many=True, help_text="What changed from what to what; on creation, the initial values."
     )

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from apps.core.dates import DatePrecision
 from apps.core.limits import REASON_MAX_LENGTH
 from apps.deliverables.models import Deliverable, DeliverableState
 from apps.deliverables.selectors import SORTS
@@ -10,6 +11,7 @@ from apps.deliverables.services import PROGRESS_FIELDS
 from .base import (
     YEAR_RANGE,
     ClosedBodySerializer,
+    DateAsStoredField,
     GroupRefSerializer,
     ReadSerializer,
     StrictCharField,
@@ -29,6 +31,8 @@ class DeliverableSerializer(ReadSerializer):
     )
     lead_group = GroupRefSerializer(read_only=True)
     contributing_groups = GroupRefSerializer(many=True, read_only=True)
+    target_display = DateAsStoredField("target_date", "target_precision")
+    published_display = DateAsStoredField("published_on", "published_precision")
 
     class Meta:
         model = Deliverable
@@ -43,6 +47,7 @@ class DeliverableSerializer(ReadSerializer):
             "contributing_groups",
             "target_date",
             "target_precision",
+            "target_display",
             "percent_complete",
             "rag",
             "next_milestone",
@@ -50,6 +55,7 @@ class DeliverableSerializer(ReadSerializer):
             "summary",
             "published_on",
             "published_precision",
+            "published_display",
             "link",
             "needs_sam_endorsement",
             "notes",
@@ -98,7 +104,19 @@ class ProgressUpdateSerializer(ClosedBodySerializer):
         choices=[*Deliverable.Rag.choices, ("", "not set")], required=False
     )
     next_milestone = StrictCharField(required=False, allow_blank=True, max_length=300)
-    target_date = serializers.DateField(required=False, allow_null=True)
+    target_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The target day (YYYY-MM-DD), or the first day of the target month or year "
+        "with target_precision. A new date sent without target_precision is a day; the date "
+        "already stored keeps its precision.",
+    )
+    target_precision = serializers.ChoiceField(
+        choices=DatePrecision.choices,
+        required=False,
+        help_text="How precise target_date is: 'year' (send 1 January), 'month' (send its "
+        "1st), 'day', or 'on_or_before' (no later than target_date).",
+    )
     status_note = StrictCharField(required=False, allow_blank=True)
     reason = StrictCharField(
         required=False,

@@ -1,18 +1,22 @@
 """Working groups, their co-chair appointments and their outlook for a year."""
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from apps.groups.models import (
     CoChairAppointment,
     GroupStatus,
+    MandateVersion,
     OutlookItem,
     StructuralChange,
     WorkingGroup,
 )
+from apps.groups.selectors import version_in_force
 
 from .base import (
     YEAR_RANGE,
     AgencyRefSerializer,
+    DateAsStoredField,
     DeliverableRefSerializer,
     GroupRefSerializer,
     ReadSerializer,
@@ -22,16 +26,55 @@ from .base import (
 
 
 class StructuralChangeRefSerializer(ReadSerializer):
+    effective_display = DateAsStoredField("effective_on", "effective_precision")
+
     class Meta:
         model = StructuralChange
-        fields = ["id", "kind", "effective_on", "effective_precision", "summary", "decision"]
+        fields = [
+            "id",
+            "kind",
+            "effective_on",
+            "effective_precision",
+            "effective_display",
+            "summary",
+            "decision",
+        ]
+
+
+class MandateVersionSerializer(ReadSerializer):
+    in_force_display = DateAsStoredField("in_force_from", "in_force_precision")
+
+    class Meta:
+        model = MandateVersion
+        fields = [
+            "id",
+            "text",
+            "in_force_from",
+            "in_force_precision",
+            "in_force_display",
+            "change",
+            "source",
+        ]
+        extra_kwargs = {
+            "in_force_from": {"help_text": "Blank: the first text the record knows."},
+            "change": {"help_text": "The structural change that brought it into force, if any."},
+        }
 
 
 class WorkingGroupSerializer(ReadSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:working-group-detail")
+    mandate = serializers.SerializerMethodField(
+        help_text="The mandate in force today (the text of the current version in `mandates`)."
+    )
+    mandates = MandateVersionSerializer(
+        many=True,
+        read_only=True,
+        help_text="Every version of the mandate, each from the date it came into force.",
+    )
     history_url = history_link("api:working-group-history")
     status_change = StructuralChangeRefSerializer(read_only=True, allow_null=True)
     successor = GroupRefSerializer(read_only=True, allow_null=True)
+    established_display = DateAsStoredField("established_on", "established_precision")
 
     class Meta:
         model = WorkingGroup
@@ -41,8 +84,10 @@ class WorkingGroupSerializer(ReadSerializer):
             "acronym",
             "name",
             "mandate",
+            "mandates",
             "established_on",
             "established_precision",
+            "established_display",
             "status",
             "status_change",
             "successor",
@@ -50,6 +95,10 @@ class WorkingGroupSerializer(ReadSerializer):
             "source",
             "history_url",
         ]
+
+    def get_mandate(self, group: WorkingGroup) -> str:
+        version = version_in_force(group.mandates.all(), timezone.localdate())
+        return version.text if version else ""
 
 
 class WorkingGroupQuerySerializer(serializers.Serializer):

@@ -19,6 +19,7 @@ from .base import (
     StrictCharField,
     UserRefSerializer,
 )
+from .changes import StructuralChangeLinkSerializer
 from .comments import MAX_ID
 from .meetings import (
     ACRONYM_MAX_LENGTH,
@@ -114,11 +115,16 @@ class DecisionRoundSerializer(ReadSerializer):
     """The round a decision is on, as it stands now."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:consensus-round-detail")
-    deliverable = DeliverableRefSerializer(read_only=True)
+    deliverable = DeliverableRefSerializer(
+        read_only=True, allow_null=True, help_text="Null for a round on a structural change."
+    )
+    structural_change = StructuralChangeLinkSerializer(
+        read_only=True, allow_null=True, help_text="Null for a round on a deliverable."
+    )
 
     class Meta:
         model = ConsensusRound
-        fields = ["id", "url", "deliverable", "state", "outcome"]
+        fields = ["id", "url", "deliverable", "structural_change", "state", "outcome"]
 
 
 class DecisionSerializer(serializers.Serializer):

@@ -24,6 +24,7 @@ from .base import (
     YEAR_RANGE,
     AgencyRefSerializer,
     ClosedBodySerializer,
+    DateAsStoredField,
     DeliverableRefSerializer,
     MeetingRefSerializer,
     ReadSerializer,
@@ -57,6 +58,7 @@ class MeetingSerializer(ReadSerializer):
     history_url = history_link("api:meeting-history")
     host_agency = AgencyRefSerializer(read_only=True, allow_null=True)
     chair = UserRefSerializer(read_only=True, allow_null=True)
+    starts_display = DateAsStoredField("starts_on", "starts_precision")
     minutes_approved_in = MeetingRefSerializer(
         read_only=True,
         allow_null=True,
@@ -81,6 +83,7 @@ class MeetingSerializer(ReadSerializer):
             "kind",
             "starts_on",
             "starts_precision",
+            "starts_display",
             "ends_on",
             "starts_at",
             "ends_at",

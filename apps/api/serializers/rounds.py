@@ -18,6 +18,7 @@ from .base import (
     history_link,
     paginated,
 )
+from .changes import StructuralChangeLinkSerializer
 from .revisions import RevisionRefSerializer, revision_ref
 
 
@@ -55,9 +56,22 @@ class ConsensusRoundSummarySerializer(ReadSerializer):
         lookup_url_kwarg="id",
         help_text="The round's objections, each followed to its resolution.",
     )
-    deliverable = DeliverableRefSerializer(read_only=True)
+    deliverable = DeliverableRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The deliverable it decides; null for a round on a structural change.",
+    )
+    structural_change = StructuralChangeLinkSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The structural change it decides; null for a round on a deliverable.",
+    )
     meeting = MeetingRefSerializer(read_only=True, allow_null=True)
-    opened_by = UserRefSerializer(read_only=True)
+    opened_by = UserRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Null for a round of the record, whose opener the publications do not name.",
+    )
     closed_by = UserRefSerializer(read_only=True, allow_null=True)
     revision = serializers.SerializerMethodField(
         help_text="The revision the round decides on (its SHA-256 kept when it opened, or when "
@@ -71,9 +85,11 @@ class ConsensusRoundSummarySerializer(ReadSerializer):
             "id",
             "url",
             "deliverable",
+            "structural_change",
             "channel",
             "meeting",
             "opened_on",
+            "dates_precision",
             "opened_at",
             "opened_by",
             "deadline",
@@ -216,6 +232,9 @@ class ConsensusRoundQuerySerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=ConsensusRound.State.choices, required=False)
     channel = serializers.ChoiceField(choices=ConsensusRound.Channel.choices, required=False)
     deliverable = serializers.IntegerField(required=False, min_value=1)
+    structural_change = serializers.IntegerField(
+        required=False, min_value=1, help_text="The rounds on this structural change (its id)."
+    )
 
 
 class RoundOpenSerializer(serializers.Serializer):
@@ -265,6 +284,17 @@ class RoundOpenSerializer(serializers.Serializer):
                 "see /api/v1/agencies/."
             )
         return [named[acronym.upper()] for acronym in acronyms]
+
+
+class ChangeRoundOpenSerializer(RoundOpenSerializer):
+    """A round on a proposed structural change: no revision, the proposal is what is decided."""
+
+    revision = None
+    reason = StrictCharField(
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        help_text="For the history; default: proposed for plenary consensus.",
+    )
 
 
 class PositionRequestSerializer(serializers.Serializer):

@@ -63,7 +63,7 @@ class AnyAccept(BaseContentNegotiation):
 def history_response(view, obj) -> Response:
     """One page of the object's history: who changed what, when, and why."""
     page = view.paginate_queryset(history_records(obj))
-    entries = history_entries(obj, page)
+    entries = history_entries(obj, page, show_notes=permissions.may_read_notes(view.request.user))
     data = HistoryEntrySerializer(entries, many=True, context={"request": view.request}).data
     return view.get_paginated_response(data)
 
@@ -147,12 +147,15 @@ def etag_of(deliverable: Deliverable) -> str:
     return f'"{deliverable.version}"'
 
 
-def if_match_version(request, deliverable: Deliverable, *, required: bool) -> int | None:
-    """The version the client last read, from If-Match; None when optional and absent."""
+def if_match_version(
+    request, deliverable: Deliverable, *, required: bool, detail: str = "api:deliverable-detail"
+) -> int | None:
+    """The version the client last read, from If-Match; None when optional and absent. Any
+    versioned record's (a structural change's, `detail` naming its URL) reads the same."""
     header = request.headers.get("If-Match", "").strip()
     if not header or (header == "*" and not required):
         if required:
-            where = reverse("api:deliverable-detail", args=[deliverable.pk])
+            where = reverse(detail, args=[deliverable.pk])
             raise PreconditionRequired(
                 f"Send the ETag you read in an If-Match header (e.g. If-Match: "
                 f"{etag_of(deliverable)} after GET {where}), so an update never overwrites a "
@@ -167,7 +170,8 @@ def if_match_version(request, deliverable: Deliverable, *, required: bool) -> in
     versions = [int(m.group(1)) for tag in header.split(",") if (m := _ETAG.match(tag.strip()))]
     if not versions:
         raise ApplicationError(
-            f"If-Match {header!r} is not an ETag of this deliverable: send the ETag header of "
+            f"If-Match {header!r} is not an ETag of this {deliverable._meta.verbose_name}: "
+            "send the ETag header of "
             f'your last GET, e.g. "{deliverable.version}".',
             code="stale",
         )

@@ -82,8 +82,9 @@ def naming_moves(deliverable: Deliverable, user):
     ),
     partial_update=extend_schema(
         summary="Update progress (If-Match required)",
-        description="Changes percent_complete, rag, next_milestone, target_date or status_note "
-        "(the lead group's co-chairs and the secretariat). Send the ETag of your last GET in "
+        description="Changes percent_complete, rag, next_milestone, target_date (with "
+        "target_precision) or status_note (the lead group's co-chairs and the secretariat). "
+        "A target_date sent without target_precision is a day. Send the ETag of your last GET in "
         "If-Match: without it 428, with an old one 412. Any other field is refused (400).",
         parameters=[IF_MATCH_REQUIRED, ETAG_HEADER],
         request=ProgressUpdateSerializer,

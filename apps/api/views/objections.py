@@ -113,7 +113,7 @@ class ObjectionViewSet(ApiView, viewsets.GenericViewSet):
 
     def round(self) -> ConsensusRound:
         round = (
-            ConsensusRound.objects.select_related("deliverable__lead_group")
+            ConsensusRound.objects.select_related("deliverable__lead_group", "structural_change")
             .filter(pk=self.kwargs["id"])
             .first()
         )
@@ -132,8 +132,10 @@ class ObjectionViewSet(ApiView, viewsets.GenericViewSet):
         summary="Answer an objection: resolved, not accepted, or withdrawn",
         description="resolved (naming the later `revision` that answers it, with a `response`) "
         "and not_accepted (the reason in `response`): the lead group's co-chairs or the "
-        "secretariat. withdrawn: the agency's delegate, or the secretariat on its behalf. An "
-        "item already answered is a 409 with its status.",
+        "secretariat. withdrawn: the agency's delegate, or the secretariat on its behalf. In a "
+        "round on a structural change there is no revision: not_accepted (by the secretariat or "
+        "a co-chair of a group it affects) or withdrawn. An item already answered is a 409 "
+        "with its status.",
         parameters=[ROUND_ID, ITEM],
         request=ObjectionAnswerSerializer,
         responses={200: ObjectionSerializer, **errors(400, 401, 403, 404, 409, 415, 429)},
@@ -165,6 +167,16 @@ class ObjectionViewSet(ApiView, viewsets.GenericViewSet):
     def _named_revision(round: ConsensusRound, number: int | None) -> Revision | None:
         if number is None:
             return None
+        if round.structural_change_id:
+            raise exceptions.ValidationError(
+                {
+                    "revision": [
+                        "This round decides a proposed structural change, which has no "
+                        "revisions: leave revision out (its objections are not accepted, or "
+                        "withdrawn)."
+                    ]
+                }
+            )
         revision = selectors.revision_of(deliverable=round.deliverable, number=number)
         if revision is None:
             listed = reverse("api:revision-list", kwargs={"id": round.deliverable_id})

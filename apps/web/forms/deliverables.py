@@ -1,11 +1,12 @@
 from django import forms
 
+from apps.core.dates import DatePrecision, StoredDate
 from apps.core.limits import FIRST_YEAR, LAST_YEAR, REASON_MAX_LENGTH
 from apps.deliverables.models import Deliverable, DeliverableState
 from apps.deliverables.selectors import SORTS
 from apps.groups.models import WorkingGroup
 
-from .common import date_input
+from .common import DateAsTypedField, date_input
 
 
 class DeliverableFilterForm(forms.Form):
@@ -50,18 +51,44 @@ class DeliverableFilterForm(forms.Form):
 
 class ProgressForm(forms.ModelForm):
     seen_version = forms.IntegerField(widget=forms.HiddenInput)
+    # One box for the date and its precision: what is typed says how precise it is.
+    target_date = DateAsTypedField(label="Target date", required=False)
     reason = forms.CharField(
         label="Comment", required=False, max_length=500, help_text="Optional: what changed."
     )
+    field_order = [
+        "percent_complete",
+        "rag",
+        "next_milestone",
+        "target_date",
+        "status_note",
+        "seen_version",
+        "reason",
+    ]
 
     class Meta:
         model = Deliverable
-        fields = ["percent_complete", "rag", "next_milestone", "target_date", "status_note"]
+        fields = ["percent_complete", "rag", "next_milestone", "status_note"]
         labels = {"percent_complete": "Progress (%)", "rag": "RAG status"}
         widgets = {
-            "target_date": date_input(),
             "status_note": forms.Textarea(attrs={"rows": 3}),
             "percent_complete": forms.NumberInput(attrs={"min": 0, "max": 100}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.target_date and "target_date" not in self.initial:
+            self.initial["target_date"] = StoredDate(
+                self.instance.target_date, self.instance.target_precision
+            )
+
+    def progress(self) -> dict:
+        """The progress fields for deliverables.services, the target as its day and precision."""
+        data = self.cleaned_data
+        target = data["target_date"]
+        return {field: data[field] for field in self.Meta.fields} | {
+            "target_date": target.day if target else None,
+            "target_precision": target.precision if target else DatePrecision.DAY,
         }
 
 

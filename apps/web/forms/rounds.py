@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from apps.agencies.selectors import members_on
+from apps.core.dates import date_as_stored
 from apps.core.limits import NOTE_MAX_LENGTH, RATIONALE_MAX_LENGTH, REASON_MAX_LENGTH
 from apps.documents.models import Revision
 from apps.plenary.models import ConsensusRound, PlenaryMeeting, Position
@@ -165,4 +166,4 @@ class OutcomeForm(forms.Form):
 
 
 def meeting_label(meeting: PlenaryMeeting) -> str:
-    return f"{meeting.title} ({meeting.starts_on:%d %b %Y})"
+    return f"{meeting.title} ({date_as_stored(meeting.starts_on, meeting.starts_precision)})"

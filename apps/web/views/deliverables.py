@@ -75,11 +75,16 @@ def deliverable_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+# Dates as precisely as they are stored, as the pages print them ("2026", "Dec 2024"), each with
+# its precision for a spreadsheet that sorts or filters on it.
 CSV_COLUMNS = [
     ("id", "pk"), ("title", "title"), ("edition", "edition"), ("kind", "kind"),
     ("lead_group", "lead_group.acronym"), ("state", "state"), ("percent", "percent_complete"),
-    ("rag", "rag"), ("next_milestone", "next_milestone"), ("target_date", "target_date"),
-    ("published_on", "published_on"), ("link", "link"),
+    ("rag", "rag"), ("next_milestone", "next_milestone"), ("target_date", "target_display"),
+    ("target_precision", lambda d: d.target_precision if d.target_date else ""),
+    ("published_on", "published_display"),
+    ("published_precision", lambda d: d.published_precision if d.published_on else ""),
+    ("link", "link"),
 ]  # fmt: skip
 
 
@@ -99,6 +104,9 @@ def deliverable_export(request: HttpRequest) -> HttpResponse:
     for deliverable in deliverable_selectors.deliverables_filtered(filters):
         row = []
         for _, path in CSV_COLUMNS:
+            if callable(path):
+                row.append(_csv_cell(path(deliverable)))
+                continue
             value = deliverable
             for part in path.split("."):
                 value = getattr(value, part)
@@ -116,7 +124,10 @@ def _timeline(request: HttpRequest, deliverable: Deliverable) -> dict:
         request.GET.get("history_page")
     )
     hidden = HIDDEN_HISTORY_FIELDS | {"version"}
-    return {"history_page": page, "timeline": history_entries(deliverable, page, hidden=hidden)}
+    show_notes = permissions.may_read_notes(request.user)
+    timeline = history_entries(deliverable, page, hidden=hidden, show_notes=show_notes)
+    # The secretariat's notes are theirs: shown on the page to them only.
+    return {"history_page": page, "timeline": timeline, "show_notes": show_notes}
 
 
 def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -239,7 +250,7 @@ def deliverable_progress(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 expected_version=data["seen_version"],
                 reason=data["reason"],
-                **{field: data[field] for field in ProgressForm.Meta.fields},
+                **form.progress(),
             )
         except ApplicationError as error:
             return refused(request, error, back=deliverable.get_absolute_url())

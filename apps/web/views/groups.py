@@ -1,6 +1,7 @@
 """Working groups and their outlook."""
 
 from django.contrib import messages
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,8 +10,15 @@ from django.views.decorators.http import require_POST
 from apps.accounts import permissions
 from apps.core.errors import ApplicationError
 from apps.deliverables import selectors as deliverable_selectors
+from apps.groups.change_selectors import group_changes
 from apps.groups.models import OutlookItem, WorkingGroup
-from apps.groups.selectors import groups_active_on
+from apps.groups.selectors import (
+    chair_on,
+    disputes,
+    groups_active_on,
+    version_in_force,
+    with_mandates,
+)
 from apps.groups.services import (
     check_may_edit_outlook,
     outlook_item_create,
@@ -28,7 +36,11 @@ def group_list(request: HttpRequest) -> HttpResponse:
         request,
         "web/group_list.html",
         {
-            "active": groups_active_on(today),
+            "active": with_mandates(groups_active_on(today)),
+            # The ISECG chair is shown here, with what the sources disagree on about it.
+            "chair": chair_on(today),
+            "chair_disputes": disputes(kind="chair"),
+            "may_settle": permissions.may_manage_record(request.user),
             "ended": WorkingGroup.objects.exclude(status="active").select_related(
                 "successor", "status_change"
             ),
@@ -81,14 +93,26 @@ def _group_page(
         if refused_edit and refused_edit[0].instance.pk == item.pk:
             entry |= {"form": refused_edit[0], "refusal": refused_edit[1].message}
         years.setdefault(item.year, []).append(entry)
+    today = timezone.localdate()
+    # Newest first; the first known text (no date) last.
+    versions = list(
+        group.mandates.select_related("change").order_by(
+            F("in_force_from").desc(nulls_last=True), "-pk"
+        )
+    )
     context = {
         "group": group,
+        "mandate": version_in_force(versions, today),
+        "mandate_versions": versions,
+        "cochair_disputes": disputes(kind="cochair", group=group),
+        "may_settle": permissions.may_manage_record(request.user),
         "cochairs": group.cochair_appointments.select_related("person", "agency").order_by(
             "-starts_on"
         ),
-        "today": timezone.localdate(),
+        "today": today,
         "sub_teams": group.sub_teams.all(),
         "predecessors": group.predecessors.select_related("status_change"),
+        "changes": group_changes(group),
         "deliverables": _first(group.led_deliverables.order_by("-updated_at", "pk")),
         "years": years,
         "outlook_years": outlook_years,

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from apps.accounts import permissions
 from apps.documents.models import Revision
+from apps.groups.changes import may_propose
 from apps.plenary import objections
 from apps.plenary.models import ConsensusRound, Objection
 
@@ -35,15 +36,19 @@ def objection_rows(round: ConsensusRound, user, bound: ObjectionAnswerForm | Non
     errors, in place of the empty one)."""
     items = list(ITEMS_SHOWN.filter(round=round))
     open_items = [i for i in items if i.status == Objection.Status.OPEN]
-    may_decide = bool(open_items) and permissions.may_edit_deliverable(user, round.deliverable)
+    may_decide = bool(open_items) and _may_decide(user, round)
     speaks_for = permissions.agencies_user_may_speak_for(user, {i.agency_id for i in open_items})
     later = later_revisions(round) if may_decide else []
     rows = []
+    # A proposal has no revisions: its objections are not accepted, or withdrawn.
+    decisions = [Objection.Status.NOT_ACCEPTED]
+    if not round.structural_change_id:
+        decisions.insert(0, Objection.Status.RESOLVED)
     for item in items:
         allowed = []
         if item.status == Objection.Status.OPEN:
             if may_decide:
-                allowed += [Objection.Status.RESOLVED, Objection.Status.NOT_ACCEPTED]
+                allowed += decisions
             if item.agency_id in speaks_for:
                 allowed.append(Objection.Status.WITHDRAWN)
         forms = []
@@ -56,6 +61,14 @@ def objection_rows(round: ConsensusRound, user, bound: ObjectionAnswerForm | Non
                 )
         rows.append({"item": item, "forms": forms, "may_resolve": bool(later)})
     return rows
+
+
+def _may_decide(user, round: ConsensusRound) -> bool:
+    """As objections.objection_answer: the lead group's co-chairs or the secretariat for a
+    deliverable; for a structural change, those who may propose it."""
+    if round.structural_change_id:
+        return may_propose(user, list(round.structural_change.groups.all()))
+    return permissions.may_edit_deliverable(user, round.deliverable)
 
 
 def previous_objected_round(round: ConsensusRound) -> dict:

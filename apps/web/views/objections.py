@@ -53,8 +53,10 @@ def objection_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ApplicationError as error:
             fields = (error.extra or {}).get("fields") or {}
-            field = next((f for f in fields if f in form.fields), None)
-            if field is None:  # not about what was sent (who, or the item's state)
+            shown = [f for f in fields if f in form.fields and not form.fields[f].widget.is_hidden]
+            field = next(iter(shown), None)
+            # Not about a field shown (who, the item's state, or the answer asked for itself).
+            if field is None:
                 return refused(request, error, back=back)
             form.add_error(field, error.message)
         else:

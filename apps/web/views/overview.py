@@ -10,14 +10,14 @@ from .. import charts
 
 
 def overview(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
     try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
+        year = int(request.GET.get("year") or today.year)
     except ValueError:
-        year = timezone.localdate().year
+        year = today.year
     year = min(max(year, FIRST_YEAR), LAST_YEAR)
-    page = Paginator(deliverable_selectors.deliverables_of_year(year=year), 25).get_page(
-        request.GET.get("page")
-    )
+    deliverables = deliverable_selectors.deliverables_of_year(year=year, today=today)
+    page = Paginator(deliverables, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "web/overview.html",

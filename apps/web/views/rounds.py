@@ -110,8 +110,14 @@ def round_page(
     refused answer to an objection, plenary outcome or other channel, shown again."""
     round = get_object_or_404(
         ConsensusRound.objects.select_related(
-            "deliverable__lead_group", "opened_by", "meeting", "revision"
-        ).defer("revision__text"),
+            "deliverable__lead_group",
+            "structural_change__into_group",
+            "opened_by",
+            "meeting",
+            "revision",
+        )
+        .prefetch_related("structural_change__groups")
+        .defer("revision__text"),
         pk=pk,
     )
     facts = plenary_selectors.round_facts(round=round)
