@@ -50,6 +50,9 @@ def test_the_api_gives_the_iso_date_its_precision_and_its_display(
     cast.twg.save()
     meeting = factories.PlenaryMeetingFactory(starts_on=day, starts_precision=precision)
     activity = factories.ActivityFactory(occurred_on=day, occurred_precision=precision)
+    round = factories.ConsensusRoundFactory(
+        opened_on=day, dates_precision=precision, deadline=day, opened_by=None
+    )
     client = as_role("reader")
 
     def get(path: str) -> dict:
@@ -70,6 +73,7 @@ def test_the_api_gives_the_iso_date_its_precision_and_its_display(
     assert get(f"/api/v1/working-groups/{cast.twg.pk}/")["established_display"] == short
     assert get(f"/api/v1/meetings/{meeting.pk}/")["starts_display"] == short
     assert get(f"/api/v1/activities/{activity.pk}/")["occurred_display"] == short
+    assert get(f"/api/v1/consensus-rounds/{round.pk}/")["opened_display"] == short
 
 
 def test_the_schema_documents_each_display_beside_its_date(cast, as_role):

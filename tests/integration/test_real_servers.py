@@ -358,6 +358,8 @@ def test_every_write_through_a_real_server(server: Server):
     report_drafts(world, secretariat)
     meetings(world, secretariat)
     structural_change(world, secretariat, twg["id"])
+    amend_and_withdraw_a_change(world, cochair, twg["id"])
+    settle_a_conflict_of_sources(world, secretariat)
     notifications_and_feeds(world, cochair)
     token_page(world)
     sign_out(world, cochair)
@@ -912,6 +914,68 @@ def structural_change(world: World, secretariat: Client, twg: int) -> None:
     decided = world.stored(api)
     assert (decided["state"], decided["decision"]) == ("decided", "Approved by the SAMs")
     assert decided["applied_at"] is None  # next year
+
+
+def amend_and_withdraw_a_change(world: World, cochair: Client, twg: int) -> None:
+    """TWG's co-chair proposes a change to TWG, amends it on its page (the form carries the
+    version read) and withdraws it with a reason: it stays, withdrawn, with its history."""
+    new = reverse("web:change-new")
+    response = cochair.submit(
+        new,
+        new,
+        {
+            "kind": "mandate_change",
+            "groups": str(twg),
+            "summary": "TWG also keeps the gap assessments.",
+            "effective": "2030",
+            "new_mandate": "The TWG coordinates technology development and gap assessments.",
+        },
+    )
+    assert response.status_code == 302, html.unescape(response.text)[-3000:]
+    listed = world.api.json("/api/v1/structural-changes/?group=TWG&state=proposed")["results"]
+    [change] = [c for c in listed if c["summary"] == "TWG also keeps the gap assessments."]
+    page, api = reverse("web:change", args=[change["id"]]), urlsplit(change["url"]).path
+    redirected(cochair, response, page, "propose a change to one's group")
+
+    response = cochair.submit(
+        page,
+        reverse("web:change-amend", args=[change["id"]]),
+        {"amend-summary": "TWG also keeps the gap assessment teams.", "amend-reason": "Clearer"},
+    )
+    redirected(cochair, response, page, "amend a proposal")
+    amended = world.stored(api)
+    assert amended["summary"] == "TWG also keeps the gap assessment teams."
+    assert amended["version"] == change["version"] + 1
+
+    withdraw = reverse("web:change-withdraw", args=[change["id"]])
+    refused = cochair.submit(page, withdraw, {"withdraw-reason": ""})
+    assert refused.status_code == 400 and world.stored(api)["state"] == "proposed"
+    response = cochair.submit(page, withdraw, {"withdraw-reason": "Folded into the next GER"})
+    shown = redirected(cochair, response, page, "withdraw a proposal")
+    assert "withdrawn" in shown.lower()
+    assert world.stored(api)["state"] == "withdrawn"
+
+
+def settle_a_conflict_of_sources(world: World, secretariat: Client) -> None:
+    """The record holds two accounts of when ESA's chair ended (2024 and 2025); the group list
+    shows the conflict; the secretariat settles it on its form, without a reason first (400,
+    nothing settled), then with one: the chosen account is marked chosen, the other set aside."""
+    accounts = world.api.json("/api/v1/appointment-accounts/?state=open&kind=chair")["results"]
+    ended = [a for a in accounts if a["edge"] == "end" and a["appointment"]["agency"] == "ESA"]
+    assert sorted(a["date_display"] for a in ended) == ["2024", "2025"], ended
+    groups = reverse("web:groups")
+    assert "Sources differ" in secretariat.page(groups)
+    later = max(ended, key=lambda a: a["date"])
+    form = reverse("web:appointment-dates-settle", args=[ended[0]["id"]])
+    refused = secretariat.submit(form, form, {"choice": str(later["id"]), "reason": ""})
+    assert refused.status_code == 400, refused.status_code
+    assert world.stored(urlsplit(later["url"]).path)["state"] == "open"
+    response = secretariat.submit(
+        form, form, {"choice": str(later["id"]), "reason": "The 2025 report is the later word"}
+    )
+    redirected(secretariat, response, groups, "settle a conflict of sources")
+    states = {a["id"]: world.stored(urlsplit(a["url"]).path)["state"] for a in ended}
+    assert states == {a["id"]: "chosen" if a is later else "set_aside" for a in ended}
 
 
 def notifications_and_feeds(world: World, cochair: Client) -> None:

@@ -10,6 +10,7 @@ from apps.plenary.models import ConsensusRound, PlenaryMeeting, Position
 
 from .base import (
     AgencyRefSerializer,
+    DateAsStoredField,
     DeliverableRefSerializer,
     MeetingRefSerializer,
     ReadSerializer,
@@ -73,6 +74,7 @@ class ConsensusRoundSummarySerializer(ReadSerializer):
         help_text="Null for a round of the record, whose opener the publications do not name.",
     )
     closed_by = UserRefSerializer(read_only=True, allow_null=True)
+    opened_display = DateAsStoredField("opened_on", "dates_precision")
     revision = serializers.SerializerMethodField(
         help_text="The revision the round decides on (its SHA-256 kept when it opened, or when "
         "an editorial revision replaced it); null for the record's rounds, from before the "
@@ -90,6 +92,7 @@ class ConsensusRoundSummarySerializer(ReadSerializer):
             "meeting",
             "opened_on",
             "dates_precision",
+            "opened_display",
             "opened_at",
             "opened_by",
             "deadline",
