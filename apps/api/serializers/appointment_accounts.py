@@ -115,4 +115,4 @@ class AppointmentDatesSettleSerializer(ClosedBodySerializer):
 class SettledAccountsSerializer(serializers.Serializer):
     """What settling answers: every account of the settled start or end, chosen or set aside."""
 
-    accounts = AppointmentAccountSerializer(many=True, read_only=True)
+    accounts = AppointmentAccountSerializer(many=True)
