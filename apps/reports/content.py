@@ -351,7 +351,13 @@ class ReportBuilder:
         return blocks
 
     def _publications(self) -> list[Block]:
-        webnews = [a for a in self.facts.activities if a.kind == Activity.Kind.WEBNEWS]
+        # Newest first, as the published reports list them; of two with the same stored date
+        # (a year, say), the one recorded later first.
+        webnews = sorted(
+            (a for a in self.facts.activities if a.kind == Activity.Kind.WEBNEWS),
+            key=lambda a: (a.occurred_on, a.pk),
+            reverse=True,
+        )
         publications = [d for d in self.facts.published if d.kind != Deliverable.Kind.WEBNEWS]
         blocks: list[Block] = [self._heading(2, f"ISECG Webnews {self.year}")]
         blocks.append(self._entry_list([(a.title, a.link) for a in webnews], "webnews items"))
@@ -644,7 +650,9 @@ class ReportBuilder:
     def _outlook_clusters(
         self, active: list[WorkingGroup], items: list[OutlookItem]
     ) -> list[tuple[list[WorkingGroup], list[OutlookItem]]]:
-        """Groups that share outlook items get one sub-section ('ERWG & IAWG'), by acronym."""
+        """Groups that share outlook items get one sub-section ('ERWG & IAWG'), in the order the
+        items were written (the published reports' order: the 2024 report has ERWG & IAWG, TWG,
+        SCWG, SWG, ESAWG, CWG); a group with no item comes after, by acronym."""
         parent: dict[int, int] = {}
 
         def find(x: int) -> int:
@@ -663,12 +671,25 @@ class ReportBuilder:
         clusters: dict[int, list[WorkingGroup]] = {}
         for pk, group in groups.items():
             clusters.setdefault(find(pk), []).append(group)
+        # A record's pk is the order its items were written: the first item a group wrote
+        # places its sub-section, and the group within a shared one.
+        first_written = {}
+        for item in sorted(items, key=lambda i: i.pk):
+            if item.group_id is not None:
+                first_written.setdefault(item.group_id, item.pk)
+        unwritten = max(first_written.values(), default=0) + 1
+
+        def written(group: WorkingGroup) -> tuple[int, str]:
+            return (first_written.get(group.pk, unwritten), group.acronym)
+
         result = []
         for members in clusters.values():
-            members.sort(key=lambda g: g.acronym)
-            ids = {g.pk for g in members}
-            result.append((members, [i for i in items if i.group_id in ids]))
-        result.sort(key=lambda pair: pair[0][0].acronym)
+            members.sort(key=written)
+            order = {g.pk: n for n, g in enumerate(members)}
+            mine = [i for i in items if i.group_id in order]
+            mine.sort(key=lambda i: (order[i.group_id], i.position, i.pk))
+            result.append((members, mine))
+        result.sort(key=lambda pair: written(pair[0][0]))
         return result
 
     def _check_cochair_seats(self, active: list[WorkingGroup]) -> None:
@@ -715,34 +736,37 @@ class ReportBuilder:
                 )
 
     def _check_outlook_products(self) -> None:
-        """Products planned in the outlook (this year's or next) whose state stood still."""
+        """Products this year's outlook planned whose state stood still all year, where the
+        record can tell: its history covers the whole year, and the item that planned the
+        product has no year-end assessment (which would say what became of it). Next year's
+        plans are not expected to have moved yet."""
         facts = self.facts
-        seen: dict[int, tuple[Deliverable, list[int]]] = {}
-        for item in facts.outlook_this_year + facts.outlook_next_year:
-            for product in item.planned_deliverables.all():
-                entry = seen.setdefault(product.pk, (product, []))
-                if item.year not in entry[1]:
-                    entry[1].append(item.year)
-        for product, years in seen.values():
-            # Published before the year (promoting it is the plan), during it, or since.
-            if product.published_on is not None or self._moved_during_year(product):
+        seen: dict[int, Deliverable] = {}
+        for item in facts.outlook_this_year:
+            if item.assessment:
                 continue
-            outlooks = join_words([str(y) for y in sorted(years)])
+            for product in item.planned_deliverables.all():
+                seen.setdefault(product.pk, product)
+        for product in seen.values():
+            # Published before the year (promoting it is the plan), during it, or since.
+            if product.published_on is not None or not self._stood_still_all_year(product):
+                continue
             self._missing(
-                f"“{product}” is in the {outlooks} outlook but its state did not move in "
+                f"“{product}” is in the {self.year} outlook but its state did not move in "
                 f"{self.year} (it is {product.get_state_display()}"
                 + (f", {product.percent_complete}% done" if product.percent_complete else "")
-                + ").",
+                + "), and the outlook item has no year-end assessment.",
                 ask=self._ask_group(product.lead_group),
             )
 
-    def _moved_during_year(self, product: Deliverable) -> bool:
+    def _stood_still_all_year(self, product: Deliverable) -> bool:
+        """True only when the history holds a state from before the year and no other during
+        it; a history that begins later (a record loaded since) cannot tell."""
         history = self.facts.state_history.get(product.pk, [])
         start = self.facts.start
         before = [state for when, state in history if when.date() < start]
         during = [state for when, state in history if when.date() >= start]
-        states = set(during) | set(before[-1:])
-        return len(states) > 1
+        return bool(before) and set(during) <= {before[-1]}
 
     def _check_assessments(self) -> None:
         for item in self.facts.outlook_this_year:

@@ -2,6 +2,7 @@
 
 import datetime
 import html as htmllib
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -85,23 +86,40 @@ def test_missing_priorities_are_asked_of_the_chair(forum):
     assert "ISECG will coordinate." in _texts(report, "outlook")
 
 
-def test_a_planned_product_whose_state_did_not_move_all_year_is_listed(forum):
+def _dated_history(product, *rows) -> None:
+    """Rewrite the product's history as states on days (the record's history is as loaded)."""
+    product.history.all().delete()
+    for when, state in rows:
+        product.state = state
+        product.save()
+        product.history.filter(history_date__gt=datetime.datetime(2026, 1, 1, tzinfo=UTC)).update(
+            history_date=datetime.datetime(*when, tzinfo=UTC)
+        )
+
+
+def test_a_product_planned_this_year_that_stood_still_all_year_is_listed(forum):
     still = forum.deliverable(state="drafting", title="Science plan", lead_group=forum.swg)
     moved = forum.deliverable(state="planned", title="Technology portfolio")
-    for title, product in (("SWG", still), ("TWG", moved)):
-        item = forum.swg.outlook_items.get() if title == "SWG" else forum.twg.outlook_items.get()
-        item.planned_deliverables.add(product)
-    # History says the portfolio went from planned to drafting in March 2025.
-    moved.history.update(history_date=datetime.datetime(2024, 11, 2, tzinfo=datetime.UTC))
-    moved.state = "drafting"
-    moved.save()
-    moved.history.filter(state="drafting").update(
-        history_date=datetime.datetime(2025, 3, 3, tzinfo=datetime.UTC)
+    assessed = forum.deliverable(state="drafting", title="Assessed plan", lead_group=forum.swg)
+    unknown = forum.deliverable(state="drafting", title="Loaded later", lead_group=forum.swg)
+    next_year = forum.deliverable(state="planned", title="Next year's plan", lead_group=forum.swg)
+    plan = factories.OutlookItemFactory(year=2025, group=forum.swg, text="SWG plans.")
+    plan.planned_deliverables.add(still, moved, unknown)
+    done = factories.OutlookItemFactory(
+        year=2025, group=forum.swg, position=2, text="Assessed.", assessment="carried_over"
     )
+    done.planned_deliverables.add(assessed)
+    forum.swg.outlook_items.get(year=2026).planned_deliverables.add(next_year)
+    _dated_history(still, ((2024, 11, 2), "drafting"))
+    _dated_history(assessed, ((2024, 11, 2), "drafting"))
+    _dated_history(next_year, ((2024, 11, 2), "planned"))
+    _dated_history(moved, ((2024, 11, 2), "planned"), ((2025, 3, 3), "drafting"))
+    # `unknown` keeps the history it was created with: after 2025, so the record cannot tell.
     report = _build(2025)
     [item] = _items(report, "did not move")
     assert item.what == (
-        "“Science plan” is in the 2026 outlook but its state did not move in 2025 (it is drafting)."
+        "“Science plan” is in the 2025 outlook but its state did not move in 2025 (it is "
+        "drafting), and the outlook item has no year-end assessment."
     )
     assert item.ask == "SWG co-chairs: Cochair-Swg (ESA)"
 
@@ -239,3 +257,26 @@ def test_highlights_tell_each_product_with_the_activities_that_promoted_it(forum
     lists = [b for b in _section(report, "publications").blocks if b.kind == "bullets"]
     webnews, publications = ([item.text for item in b.items] for b in lists)
     assert webnews == ["Roadmap news"] and publications == ["GLEX paper"]
+
+
+def test_outlook_sub_sections_follow_the_order_the_items_were_written(forum):
+    """TWG wrote first, then SWG (the forum's items): TWG's sub-section comes first although
+    S sorts before T; CWG, which wrote nothing, comes last with its note."""
+    headings = [b.text for b in _section(_build(2025), "outlook").blocks if b.kind == "heading"]
+    groups = headings[headings.index("ISECG Working Groups") + 1 :]
+    assert [h.split("(")[-1].rstrip(")") for h in groups] == ["TWG", "SWG", "CWG"]
+
+
+def test_webnews_are_listed_newest_first_and_same_dated_ones_last_recorded_first(forum):
+    for title, day, precision in [
+        ("Old news", datetime.date(2025, 1, 1), "year"),
+        ("December news", datetime.date(2025, 12, 1), "month"),
+        ("Later news of the same year", datetime.date(2025, 1, 1), "year"),
+    ]:
+        factories.ActivityFactory(
+            kind="webnews", title=title, occurred_on=day, occurred_precision=precision
+        )
+    blocks = _section(_build(2025), "publications").blocks
+    webnews = next(b for b in blocks if b.kind == "bullets")  # the first list: the webnews
+    titles = [item.text for item in webnews.items]
+    assert titles[:3] == ["December news", "Later news of the same year", "Old news"]
