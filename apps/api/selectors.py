@@ -84,12 +84,16 @@ def deliverables_list(
     filters = DeliverableFilter(
         group=group, state=state, kind=kind, year=year, rag=rag, q=search, sort=ordering
     )
-    return deliverables_filtered(filters).prefetch_related("contributing_groups")
+    return (
+        deliverables_filtered(filters)
+        .select_related("part_of")
+        .prefetch_related("contributing_groups")
+    )
 
 
 def deliverable_for_api(*, pk) -> Deliverable:
     return (
-        Deliverable.objects.select_related("lead_group")
+        Deliverable.objects.select_related("lead_group", "part_of")
         .prefetch_related("contributing_groups")
         .get(pk=pk)
     )

@@ -27,7 +27,7 @@ AGREED_TEXT_FIELDS = ("title", "edition", "kind", "summary")
 # How the product is set up for the plenary: frozen once it is submitted.
 SETUP_FIELDS = ("lead_group", "needs_sam_endorsement")
 # The secretariat's record-keeping, open in every state.
-RECORD_FIELDS = ("contributing_groups", "notes", "source")
+RECORD_FIELDS = ("contributing_groups", "notes", "source", "part_of", "listed_as_publication")
 
 BEFORE_SUBMISSION = frozenset({S.PLANNED, S.DRAFTING, S.WG_REVIEW, S.DEFERRED})
 BEFORE_CONSENSUS = BEFORE_SUBMISSION | {S.SUBMITTED}

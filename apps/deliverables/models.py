@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
@@ -81,6 +82,21 @@ class Deliverable(SourcedModel):
     needs_sam_endorsement = models.BooleanField(
         default=False, help_text="Approval also needs the senior agency managers' endorsement."
     )
+    part_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parts",
+        help_text="The product this is a chapter or part of: a part is published with it and "
+        "is not listed in Annex I as a publication of its own.",
+    )
+    listed_as_publication = models.BooleanField(
+        default=True,
+        help_text="Listed among the year's publications in Annex I of the annual report. Clear "
+        "it for a product the year's report tells of elsewhere only (its webnews, its "
+        "Highlights).",
+    )
     # Bumped by every write, so an edit made from a stale copy is refused (optimistic locking).
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
@@ -118,6 +134,24 @@ class Deliverable(SourcedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.edition})" if self.edition else self.title
+
+    def clean(self) -> None:
+        super().clean()
+        whole = self.part_of
+        if whole is None:
+            return
+        if whole.pk == self.pk:
+            message = "A product cannot be a part of itself: choose the product it belongs to."
+        elif whole.part_of_id is not None:
+            message = (
+                f"“{whole}” is itself a part of “{whole.part_of}”: make this a part of that "
+                "product instead."
+            )
+        elif self.pk and self.parts.exists():
+            message = "This product has parts of its own, so it cannot be a part of another."
+        else:
+            return
+        raise ValidationError({"part_of": [message]})
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

@@ -358,7 +358,7 @@ class ReportBuilder:
             key=lambda a: (a.occurred_on, a.pk),
             reverse=True,
         )
-        publications = [d for d in self.facts.published if d.kind != Deliverable.Kind.WEBNEWS]
+        publications = self._annex_publications()
         blocks: list[Block] = [self._heading(2, f"ISECG Webnews {self.year}")]
         blocks.append(self._entry_list([(a.title, a.link) for a in webnews], "webnews items"))
         blocks.append(self._heading(2, f"ISECG Publications {self.year}"))
@@ -509,8 +509,20 @@ class ReportBuilder:
             return f"No working group was set up, merged, absorbed or closed in {self.year}."
         return " ".join(self._change_sentence(c) for c in self.facts.changes)
 
+    def _annex_publications(self) -> list[Deliverable]:
+        """The year's publications as Annex I lists them, and as the summary counts them: not
+        webnews, not a chapter of another product, not one the record says the report tells
+        of elsewhere only."""
+        return [
+            d
+            for d in self.facts.published
+            if d.kind != Deliverable.Kind.WEBNEWS
+            and d.part_of_id is None
+            and d.listed_as_publication
+        ]
+
     def _products_sentence(self) -> str:
-        publications = [d for d in self.facts.published if d.kind != Deliverable.Kind.WEBNEWS]
+        publications = self._annex_publications()
         if not publications:
             self._missing(
                 f"The record lists no product published in {self.year}.",

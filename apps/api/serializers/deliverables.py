@@ -12,6 +12,7 @@ from .base import (
     YEAR_RANGE,
     ClosedBodySerializer,
     DateAsStoredField,
+    DeliverableRefSerializer,
     GroupRefSerializer,
     ReadSerializer,
     StrictCharField,
@@ -31,6 +32,11 @@ class DeliverableSerializer(ReadSerializer):
     )
     lead_group = GroupRefSerializer(read_only=True)
     contributing_groups = GroupRefSerializer(many=True, read_only=True)
+    part_of = DeliverableRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The product this is a chapter or part of (then not listed in Annex I).",
+    )
     target_display = DateAsStoredField("target_date", "target_precision")
     published_display = DateAsStoredField("published_on", "published_precision")
 
@@ -58,6 +64,8 @@ class DeliverableSerializer(ReadSerializer):
             "published_display",
             "link",
             "needs_sam_endorsement",
+            "part_of",
+            "listed_as_publication",
             "notes",
             "source",
             "version",
