@@ -303,6 +303,7 @@ class ReportBuilder:
                 if change.meeting_id:
                     decided += f" ({change.meeting})"
                 blocks.append(Paragraph(decided + "."))
+        self._check_undecided_changes()
         if not blocks:
             blocks.append(Note(f"The record holds no product, activity or change for {self.year}."))
             self._missing(
@@ -703,6 +704,21 @@ class ReportBuilder:
             result.append((members, mine))
         result.sort(key=lambda pair: written(pair[0][0]))
         return result
+
+    def _check_undecided_changes(self) -> None:
+        """A proposal meant to take effect by the year's end is not reported until decided."""
+        for change in self.facts.undecided:
+            groups = join_words([g.acronym for g in change.groups.all()])
+            said = change.summary.strip()
+            said = said if len(said) <= 80 else said[:80].rstrip() + "…"
+            self._missing(
+                f"The proposal “{said}”"
+                + (f" ({groups})" if groups else "")
+                + f", to take effect {change.effective_display}, is {change.state_label}: the "
+                "draft does not report it as a change. If the plenary has decided it, record "
+                f"the decision on its page ({change.get_absolute_url()}), then draft again.",
+                ask="The secretariat",
+            )
 
     def _check_cochair_seats(self, active: list[WorkingGroup]) -> None:
         today = self.facts.today

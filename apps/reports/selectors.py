@@ -49,6 +49,8 @@ class ReportFacts:
     groups_at_end: list[WorkingGroup]  # active on 31 December, by acronym
     group_texts: dict[int, GroupText]
     changes: list[StructuralChange]  # effective during the year
+    # Proposals not (yet) decided, meant to take effect by the year's end: never reported.
+    undecided: list[StructuralChange]
     published: list[Deliverable]  # published during the year, with lead_group
     activities: list[Activity]  # during the year, deliverables (and their lead group) prefetched
     outlook_this_year: list[OutlookItem]
@@ -112,6 +114,18 @@ def report_facts(*, year: int, today: datetime.date) -> ReportFacts:
             )
             .select_related("into_group", "meeting")
             .prefetch_related("groups", "sub_teams")
+            .order_by("effective_on", "pk")
+        ),
+        undecided=list(
+            StructuralChange.objects.filter(
+                effective_on__lte=end,
+                state__in=[
+                    StructuralChange.State.PROPOSED,
+                    StructuralChange.State.IN_CONSENSUS,
+                    StructuralChange.State.AWAITING_ENDORSEMENT,
+                ],
+            )
+            .prefetch_related("groups")
             .order_by("effective_on", "pk")
         ),
         published=list(

@@ -280,3 +280,25 @@ def test_webnews_are_listed_newest_first_and_same_dated_ones_last_recorded_first
     webnews = next(b for b in blocks if b.kind == "bullets")  # the first list: the webnews
     titles = [item.text for item in webnews.items]
     assert titles[:3] == ["December news", "Later news of the same year", "Old news"]
+
+
+def test_an_undecided_proposal_is_not_reported_but_is_on_the_checklist(forum):
+    change = factories.StructuralChangeFactory(
+        kind="merger",
+        summary="ERWG and TWG intend to merge.",
+        effective_on=datetime.date(2025, 1, 1),
+        effective_precision="year",
+    )
+    change.groups.set([forum.twg, forum.swg])
+    later = factories.StructuralChangeFactory(
+        summary="A plan for 2027.", effective_on=datetime.date(2027, 1, 1)
+    )
+    report = _build(2025)
+    assert not any("intend to merge" in t for t in _texts(report, "highlights"))
+    [item] = _items(report, "The proposal")
+    assert item.what == (
+        "The proposal “ERWG and TWG intend to merge.” (SWG and TWG), to take effect 2025, is "
+        "proposed: the draft does not report it as a change. If the plenary has decided it, "
+        f"record the decision on its page (/changes/{change.pk}/), then draft again."
+    )
+    assert later.summary not in " ".join(i.what for i in report.checklist)
