@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils.text import slugify
 
 from apps.agencies.models import Agency
@@ -111,6 +113,7 @@ class ChecklistItem:
     section: str
     what: str
     ask: str
+    fix_at: str = ""  # the tracker's page where it is fixed, as an absolute address
 
 
 @dataclass
@@ -290,6 +293,7 @@ class ReportBuilder:
                     + ("was published" if published_this_year else "was promoted")
                     + f" in {self.year} but has no summary for the Highlights.",
                     ask=self._ask_group(product.lead_group),
+                    fix_at=product.get_absolute_url(),
                 )
             blocks += [Paragraph(self._activity_text(a)) for a in activities_of[product.pk]]
         if other_activities:
@@ -718,6 +722,7 @@ class ReportBuilder:
                 "draft does not report it as a change. If the plenary has decided it, record "
                 f"the decision on its page ({change.get_absolute_url()}), then draft again.",
                 ask="The secretariat",
+                fix_at=change.get_absolute_url(),
             )
 
     def _check_cochair_seats(self, active: list[WorkingGroup]) -> None:
@@ -761,6 +766,7 @@ class ReportBuilder:
                     f"{dispute_checklist_text(dispute)}{then} Settle which date the record "
                     f"keeps ({where}), then draft again.",
                     ask="The secretariat",
+                    fix_at=reverse("web:appointment-dates-settle", args=[dispute.first.pk]),
                 )
 
     def _check_outlook_products(self) -> None:
@@ -785,6 +791,7 @@ class ReportBuilder:
                 + (f", {product.percent_complete}% done" if product.percent_complete else "")
                 + "), and the outlook item has no year-end assessment.",
                 ask=self._ask_group(product.lead_group),
+                fix_at=product.get_absolute_url(),
             )
 
     def _stood_still_all_year(self, product: Deliverable) -> bool:
@@ -806,6 +813,7 @@ class ReportBuilder:
                 f"(“{item.text[:70].rstrip()}…”) has no year-end assessment (achieved, partly "
                 "achieved, carried over, dropped).",
                 ask=self._ask_group(item.group) if item.group_id else self._chair_contact(),
+                fix_at=reverse("web:outlook-edit", args=[item.pk]),
             )
 
     # Annexes helpers ----------------------------------------------------------------------
@@ -874,8 +882,12 @@ class ReportBuilder:
 
     # Bookkeeping --------------------------------------------------------------------------
 
-    def _missing(self, what: str, *, ask: str) -> None:
-        self.checklist.append(ChecklistItem(section=self._current, what=what, ask=ask))
+    def _missing(self, what: str, *, ask: str, fix_at: str = "") -> None:
+        """An item of the checklist; `fix_at` is the path of the page where it is fixed."""
+        where = f"{settings.SITE_URL}{fix_at}" if fix_at else ""
+        self.checklist.append(
+            ChecklistItem(section=self._current, what=what, ask=ask, fix_at=where)
+        )
 
     def _heading(self, level: int, text: str) -> Heading:
         return Heading(level=level, text=text, anchor=self._anchor(text))

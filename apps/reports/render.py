@@ -100,7 +100,11 @@ def _docx_block(block: Block, rich) -> dict:
         return {"members": True, "rows": rows}
     if block.kind == "checklist":
         items = [
-            {"section": _text(i.section), "what": _text(i.what), "ask": _text(i.ask)}
+            {
+                "section": _text(i.section),
+                "what": _text(f"{i.what} Fix it at {i.fix_at}" if i.fix_at else i.what),
+                "ask": _text(i.ask),
+            }
             for i in block.items
         ]
         return {"checklist": True, "entries": items}

@@ -2,10 +2,12 @@
 
 import datetime
 import html as htmllib
+import re
 from datetime import UTC
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
@@ -221,8 +223,9 @@ def test_the_checklist_is_the_last_section_of_the_docx_and_of_the_html(forum, dr
     assert any("“Unsummarised”" in row[1][0] for row in rows)
     page = htmllib.unescape(Path(default_storage.path(draft.html.name)).read_text())
     assert f"{draft.checklist_items} items on the secretariat's checklist" in page
+    shown = " ".join(re.sub(r"<[^>]+>", " ", page).split())  # the text, links as their words
     for row in rows:
-        assert row[1][0] in " ".join(page.split())
+        assert row[1][0] in shown
 
 
 def test_highlights_tell_each_product_with_the_activities_that_promoted_it(forum):
@@ -302,3 +305,21 @@ def test_an_undecided_proposal_is_not_reported_but_is_on_the_checklist(forum):
         f"record the decision on its page (/changes/{change.pk}/), then draft again."
     )
     assert later.summary not in " ".join(i.what for i in report.checklist)
+    assert item.fix_at == f"{settings.SITE_URL}/changes/{change.pk}/"  # links to where it is fixed
+
+
+def test_checklist_items_link_to_the_page_where_they_are_fixed(forum):
+    item = factories.OutlookItemFactory(year=2025, group=forum.twg, position=7, text="Finish.")
+    product = forum.deliverable(
+        state="published", title="Gap report", published_on=datetime.date(2025, 6, 1), summary=""
+    )
+    report = _build(2025)
+    [assessment] = _items(report, "has no year-end assessment")
+    assert assessment.fix_at == f"{settings.SITE_URL}/outlook/{item.pk}/"
+    [summary] = _items(report, "has no summary")
+    assert summary.fix_at == f"{settings.SITE_URL}{product.get_absolute_url()}"
+    from apps.reports.render import render_html
+
+    page = render_html(report)
+    at = f"{settings.SITE_URL}/outlook/{item.pk}/"
+    assert f'Fix it at <a href="{at}">{at}</a>' in page
