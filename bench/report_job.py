@@ -1,11 +1,14 @@
 """The report job at S=1, 10 and 100: wall time, queries and the worker's peak memory.
 
-    .venv/bin/python bench/report_job.py [--runs 3] [--scales 1 10 100]
+    .venv/bin/python bench/report_job.py [--runs 3] [--scales 1 10 100] [--no-write]
 
 Drafts the busiest year of each scale (most deliverables due or published in it) in a fresh
 process, as a worker would (the task's own code, in-process), --runs times per scale; medians.
+The wall time includes all three files; the PDF's share (WeasyPrint laying the preview out) is
+also reported on its own, as is its size.
 Goals: the same query count at every scale; time and memory per row of the year no higher at
-S=100 than at S=10; peak memory at S=100 under 300 MB. Writes its table into BENCHMARKS.md.
+S=100 than at S=10; peak memory at S=100 under 300 MB. Writes its table into BENCHMARKS.md
+(--no-write: only prints it).
 """
 
 import argparse
@@ -46,9 +49,22 @@ def child(year: int) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from apps.reports import services
     from apps.reports.models import ReportDraft
     from apps.reports.services import report_draft_request
 
+    # The PDF step timed on its own, inside the same draft (it makes no query).
+    pdf = {"seconds": 0.0, "bytes": 0}
+    render_pdf = services.render_pdf
+
+    def timed_pdf(*args, **kwargs):
+        started = time.perf_counter()
+        data = render_pdf(*args, **kwargs)
+        pdf["seconds"] += time.perf_counter() - started
+        pdf["bytes"] = len(data)
+        return data
+
+    services.render_pdf = timed_pdf
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
@@ -61,6 +77,10 @@ def child(year: int) -> None:
                 "state": draft.state,
                 "seconds": seconds,
                 "queries": len(queries),
+                "pdf_seconds": pdf["seconds"],
+                # WeasyPrint lays the PDF out in a child process (apps/reports/pdf.py).
+                "pdf_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                "pdf_kb": pdf["bytes"] / 1024,
                 "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "startup_mb": baseline / 1024,
             }
@@ -90,6 +110,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--no-write", action="store_true", help="print, leave BENCHMARKS.md")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -104,7 +125,10 @@ def main() -> None:
         runs = [measure(db, year) for _ in range(args.runs)]
         result = {
             key: h.median([run[key] for run in runs])
-            for key in ("seconds", "queries", "peak_mb", "startup_mb")
+            for key in (
+                *("seconds", "queries", "peak_mb", "startup_mb"),
+                *("pdf_seconds", "pdf_kb", "pdf_peak_mb"),
+            )
         }
         results[scale] = result
         per_row[scale] = (
@@ -114,6 +138,8 @@ def main() -> None:
         rows.append(
             [
                 f"S={scale:g}", year, year_rows, f"{result['seconds']:.2f}",
+                f"{result['pdf_seconds']:.2f}", f"{result['pdf_kb']:.0f}",
+                f"{result['pdf_peak_mb']:.0f}",
                 int(result["queries"]), f"{result['peak_mb']:.0f}",
                 f"{result['peak_mb'] - result['startup_mb']:.0f}",
                 f"{per_row[scale][0]:.2f}", f"{per_row[scale][1]:.1f}",
@@ -139,13 +165,17 @@ def main() -> None:
             "### The report job",
             f"`{command}`: the busiest year of each scale drafted in a fresh process as the "
             f"worker does, {args.runs} runs per scale, medians. Peak = the process's peak RSS; "
-            "growth = peak minus the RSS after Django started.",
+            "growth = peak minus the RSS after Django started; the PDF is laid out in a child "
+            "process, whose peak is its own column.",
             h.table(
                 [
                     "scale",
                     "year",
                     "deliverables of the year",
                     "wall time (s)",
+                    "of which PDF (s)",
+                    "PDF (KB)",
+                    "PDF process peak RSS (MB)",
                     "queries",
                     "peak RSS (MB)",
                     "growth (MB)",
@@ -158,7 +188,8 @@ def main() -> None:
         ]
     )
     print(text)
-    h.write_section("report-job", text)
+    if not args.no_write:
+        h.write_section("report-job", text)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from apps.groups.models import (
     WorkingGroup,
 )
 from apps.plenary.models import ConsensusRound, Objection, PlenaryMeeting, Position
-from apps.reports.models import ReportDraft, ReportNarrative
+from apps.reports.models import ReportDraft, ReportHighlight, ReportListing, ReportNarrative
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -249,7 +249,7 @@ def _small_docx(year: int) -> bytes:
 
 
 def done_report_draft(*, requested_by, year: int = 2025, version: int = 1) -> ReportDraft:
-    """A finished draft whose DOCX and HTML preview are in the storage."""
+    """A finished draft whose DOCX, HTML preview and PDF are in the storage."""
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
@@ -264,6 +264,9 @@ def done_report_draft(*, requested_by, year: int = 2025, version: int = 1) -> Re
         html=default_storage.save(
             f"reports/{year}/draft.html", ContentFile(f"<h1>{year}</h1>".encode())
         ),
+        pdf=default_storage.save(
+            f"reports/{year}/draft.pdf", ContentFile(b"%PDF-1.7\n%draft\n%%EOF\n")
+        ),
     )
 
 
@@ -273,3 +276,23 @@ class ReportNarrativeFactory(factory.django.DjangoModelFactory):
 
     year = factory.Sequence(lambda n: 2030 + n)
     executive_summary = "In this year, ISECG published its roadmap."
+
+
+class ReportHighlightFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportHighlight
+
+    year = 2024
+    position = factory.Sequence(lambda n: n + 1)
+    heading = factory.Sequence(lambda n: f"Highlight {n}")
+    text = "What the year brought."
+
+
+class ReportListingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportListing
+
+    year = 2024
+    section = ReportListing.Section.WORKING_GROUPS
+    position = factory.Sequence(lambda n: n + 1)
+    group = factory.SubFactory(WorkingGroupFactory)

@@ -22,12 +22,15 @@ PROJECT = Path(__file__).resolve().parents[1]
 PACKAGE = "isecg_api_client"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-# The generator reads JSON, text and octet streams only; the report's DOCX is a file like any
-# other octet stream, so the client hands back its bytes.
+# The generator reads JSON, text and octet streams only; the report's DOCX and PDF are files
+# like any other octet stream, so the client hands back their bytes.
 CONFIG = {
     "project_name_override": "isecg-api-client",
     "package_name_override": PACKAGE,
-    "content_type_overrides": {DOCX: "application/octet-stream"},
+    "content_type_overrides": {
+        DOCX: "application/octet-stream",
+        "application/pdf": "application/octet-stream",
+    },
 }
 # One entry per warning or error in the generator's report: "WARNING parsing GET /x/ ...".
 FINDING = re.compile(r"^(WARNING|ERROR)\b.*$", re.MULTILINE)

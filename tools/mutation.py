@@ -492,6 +492,8 @@ def mutate_module(module: dict, settings: dict, args) -> dict:
         build_copy(workdir, args.base, args.worktree)
     source = (copies[0] / path).read_text()
     mutants = make_mutants(source)
+    if args.only:
+        mutants = [m for m in mutants if m.number in set(args.only)]
     tests = _expand_tests(args.tests or module["tests"], copies[0])
     equivalents = {item["change"]: item["reason"] for item in module.get("equivalent", [])}
     print(f"\n{path}: {len(mutants)} mutants; tests: {' '.join(tests)}", flush=True)
@@ -639,6 +641,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(ROOT / "mutants"))
     parser.add_argument("--timeout-factor", type=float, default=3.0)
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    parser.add_argument(
+        "--only", type=int, nargs="+",
+        help="run only these mutants, by number (e.g. a previous run's survivors)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     config = tomllib.loads(Path(args.config).read_text())

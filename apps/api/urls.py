@@ -16,6 +16,7 @@ from .views.groups import CoChairAppointmentViewSet, OutlookItemViewSet, Working
 from .views.meeting_records import AttendanceViewSet, DecisionViewSet
 from .views.meetings import AgendaViewSet, MeetingViewSet
 from .views.objections import ObjectionViewSet
+from .views.report_summaries import ReportSummaryViewSet
 from .views.reports import ReportDraftViewSet
 from .views.revisions import RevisionViewSet
 from .views.root import Root, not_found
@@ -55,6 +56,7 @@ router.register(r"meetings/(?P<id>\d+)/decisions", DecisionViewSet, basename="me
 router.register("consensus-rounds", ConsensusRoundViewSet, basename="consensus-round")
 router.register(r"consensus-rounds/(?P<id>\d+)/objections", ObjectionViewSet, basename="objection")
 router.register("report-drafts", ReportDraftViewSet, basename="report-draft")
+router.register("report-summaries", ReportSummaryViewSet, basename="report-summary")
 router.register("auth/tokens", ApiTokenViewSet, basename="api-token")
 
 # The docs page is for people: an anonymous visitor is sent to the login page, like every page.

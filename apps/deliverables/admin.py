@@ -138,7 +138,8 @@ class DeliverableAdmin(ServiceAdmin, RecordAdmin):
 @admin.register(Activity)
 class ActivityAdmin(RecordAdmin):
     list_display = ["title", "kind", "event", "occurred_on", "occurred_precision", "group"]
-    list_filter = ["kind", "group"]
+    # occurred_on: a report's checklist links to one year's webnews (occurred_on__gte/__lt).
+    list_filter = ["kind", "group", "occurred_on"]
     search_fields = ["title", "event", "place", "summary"]
     filter_horizontal = ["deliverables"]
     list_select_related = ["group"]

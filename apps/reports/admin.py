@@ -5,12 +5,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from apps.accounts.admin_base import RecordAdmin
+from apps.accounts.admin_base import ReadOnlyRecordAdmin, RecordAdmin
 from apps.core.admin_services import ServiceAdmin, ServiceForm
 
 from .files import report_draft_file_response
-from .models import ReportDraft, ReportNarrative
-from .services import report_narrative_write
+from .models import ReportDraft, ReportHighlight, ReportListing, ReportNarrative
+from .narratives import report_narrative_write
 
 
 @admin.register(ReportDraft)
@@ -59,11 +59,15 @@ class ReportDraftAdmin(RecordAdmin):
     def files(self, obj: ReportDraft) -> str:
         if obj.state != ReportDraft.State.DONE:
             return "-"
-        return format_html(
+        links = format_html(
             '<a href="{}">HTML preview</a> · <a href="{}">DOCX</a>',
             reverse("admin:reports_reportdraft_preview", args=[obj.pk]),
             reverse("admin:reports_reportdraft_docx", args=[obj.pk]),
         )
+        if obj.pdf:
+            pdf = reverse("admin:reports_reportdraft_pdf", args=[obj.pk])
+            links = format_html('{} · <a href="{}">PDF</a>', links, pdf)
+        return links
 
     def get_urls(self):
         own = [
@@ -77,6 +81,11 @@ class ReportDraftAdmin(RecordAdmin):
                 self.admin_site.admin_view(self.download),
                 name="reports_reportdraft_docx",
             ),
+            path(
+                "<int:pk>/pdf/",
+                self.admin_site.admin_view(self.download_pdf),
+                name="reports_reportdraft_pdf",
+            ),
         ]
         return own + super().get_urls()
 
@@ -85,6 +94,9 @@ class ReportDraftAdmin(RecordAdmin):
 
     def download(self, request, pk: int) -> FileResponse:
         return self._file(request, pk, "docx", as_attachment=True)
+
+    def download_pdf(self, request, pk: int) -> FileResponse:
+        return self._file(request, pk, "pdf", as_attachment=True)
 
     def _file(self, request, pk: int, field: str, *, as_attachment: bool) -> FileResponse:
         draft = get_object_or_404(ReportDraft, pk=pk)
@@ -106,7 +118,7 @@ class ReportNarrativeForm(ServiceForm):
 
 @admin.register(ReportNarrative)
 class ReportNarrativeAdmin(ServiceAdmin, RecordAdmin):
-    """Saves through reports.services.report_narrative_write, as the report pages do."""
+    """Saves through reports.narratives.report_narrative_write, as the report pages do."""
 
     form = ReportNarrativeForm
     list_display = ["year", "written_by", "updated_at"]
@@ -115,3 +127,25 @@ class ReportNarrativeAdmin(ServiceAdmin, RecordAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A narrative belongs to its year: rewriting another year's is a new narrative.
         return ["written_by", "updated_at"] + (["year"] if obj else [])
+
+
+@admin.register(ReportHighlight)
+class ReportHighlightAdmin(ReadOnlyRecordAdmin):
+    """Written on the year's report page (reports.highlights), with its version check."""
+
+    list_display = ["year", "position", "heading", "deliverable", "group", "change", "shown"]
+    list_filter = ["year", "shown"]
+    search_fields = ["heading", "text"]
+    list_select_related = ["deliverable", "group", "change"]
+
+
+@admin.register(ReportListing)
+class ReportListingAdmin(RecordAdmin):
+    """How a year's report names and orders a product or group; its rules are its constraints,
+    which the admin's form checks before saving."""
+
+    list_display = ["year", "section", "position", "heading", "deliverable", "group"]
+    list_filter = ["year", "section"]
+    search_fields = ["heading"]
+    list_select_related = ["deliverable", "group"]
+    autocomplete_fields = ["deliverable", "group"]

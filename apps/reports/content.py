@@ -29,6 +29,7 @@ from apps.groups.models import (
 
 from . import glance
 from .disputes import certain_chair_sentence, chair_disputes, dispute_checklist_text
+from .models import ReportListing
 from .selectors import GroupText, ReportFacts
 
 ORGANISATION = "International Space Exploration Coordination Group"
@@ -258,12 +259,14 @@ class ReportBuilder:
         self._missing(
             f"The Executive Summary is drafted from the record: no narrative for {self.year} "
             "has been written. Rewrite it, or write it in the tracker and draft again.",
-            ask="The secretariat (Annual reports > Executive Summaries in the admin)",
+            ask="The secretariat",
+            fix_at=self._narrative_page(),
         )
         blocks: list[Block] = [
             Note(
                 f"Drafted from the record for the secretariat to rewrite: no Executive Summary "
-                f"for {self.year} has been written yet."
+                f"for {self.year} has been written yet. Write it in the tracker at "
+                f"{settings.SITE_URL}{self._narrative_page()} and draft again."
             )
         ]
         sentences = [
@@ -277,29 +280,27 @@ class ReportBuilder:
         return blocks
 
     def _highlights(self) -> list[Block]:
+        # The year's own highlights first, in their order; then what the record shows for the
+        # year that none of them tells of, drafted from standing texts for the secretariat.
+        written = self.facts.highlights
+        told_products = {h.deliverable_id for h in written if h.deliverable_id}
+        told_changes = {h.change_id for h in written if h.change_id}
         blocks: list[Block] = []
+        for highlight in written:
+            blocks.append(self._heading(2, highlight.heading))
+            blocks += [Paragraph(text) for text in highlight.paragraphs]
         products, activities_of, other_activities = self._highlight_products()
         for product in products:
-            published_this_year = self._published_in_year(product)
-            heading = str(product) if published_this_year else f"Promoting {product}"
-            blocks.append(self._heading(2, heading))
-            summary = _paragraphs(product.summary)
-            if summary:
-                blocks += [Paragraph(text) for text in summary]
-            else:
-                blocks.append(Note(f"Summary of “{product}” missing in the record."))
-                self._missing(
-                    f"“{product}” ({product.get_kind_display()}) "
-                    + ("was published" if published_this_year else "was promoted")
-                    + f" in {self.year} but has no summary for the Highlights.",
-                    ask=self._ask_group(product.lead_group),
-                    fix_at=product.get_absolute_url(),
-                )
-            blocks += [Paragraph(self._activity_text(a)) for a in activities_of[product.pk]]
+            # A chapter of a told product is told with it (the Critical Technology List update
+            # of GER 2024 in the 2024 report's Technology Working Group highlight).
+            if product.pk not in told_products and product.part_of_id not in told_products:
+                blocks += self._drafted_product_highlight(product, activities_of[product.pk])
         if other_activities:
             blocks.append(self._heading(2, f"Other activities in {self.year}"))
             blocks += [Paragraph(self._activity_text(a)) for a in other_activities]
         for change in self.facts.changes:
+            if change.pk in told_changes:
+                continue
             blocks.append(self._heading(2, self._change_heading(change)))
             blocks += [Paragraph(text) for text in _paragraphs(change.summary)]
             if change.decision:
@@ -314,7 +315,42 @@ class ReportBuilder:
                 f"Nothing was published, promoted or changed in {self.year} according to the "
                 "record: the Highlights are empty.",
                 ask="The secretariat and the working-group co-chairs",
+                fix_at=self._narrative_page("highlights"),
             )
+        return blocks
+
+    def _drafted_product_highlight(self, product: Deliverable, activities: list) -> list[Block]:
+        """A product no highlight of the year tells of: its standing summary and the year's
+        activities, marked as a draft (the same words would come back every year)."""
+        published_this_year = self._published_in_year(product)
+        heading = str(product) if published_this_year else f"Promoting {product}"
+        blocks: list[Block] = [self._heading(2, heading)]
+        summary = _paragraphs(product.summary)
+        if summary:
+            blocks.append(
+                Note(
+                    f"Drafted from the product's standing summary: write the {self.year} "
+                    "highlight in the tracker, or rewrite this one."
+                )
+            )
+            blocks += [Paragraph(text) for text in summary]
+            self._missing(
+                f"“{product}” is told with its standing summary, not a {self.year} highlight: "
+                "the same paragraphs would appear in every year's report. Write its "
+                f"{self.year} highlight (heading as the report names it, and its paragraphs).",
+                ask=self._ask_group(product.lead_group),
+                fix_at=self._narrative_page("highlights"),
+            )
+        else:
+            blocks.append(Note(f"Summary of “{product}” missing in the record."))
+            self._missing(
+                f"“{product}” ({product.get_kind_display()}) "
+                + ("was published" if published_this_year else "was promoted")
+                + f" in {self.year} but has no summary for the Highlights.",
+                ask=self._ask_group(product.lead_group),
+                fix_at=product.get_absolute_url(),
+            )
+        blocks += [Paragraph(self._activity_text(a)) for a in activities]
         return blocks
 
     def _outlook(self) -> list[Block]:
@@ -334,19 +370,22 @@ class ReportBuilder:
         blocks.append(self._heading(2, "ISECG Working Groups"))
         active = self._active_at_start_of(datetime.date(next_year, 1, 1))
         for cluster, cluster_items in self._outlook_clusters(active, items):
-            blocks.append(self._heading(3, " & ".join(self._group_label(g) for g in cluster)))
+            labels = [self._listed_label(ReportListing.Section.OUTLOOK, g) for g in cluster]
+            blocks.append(self._heading(3, " & ".join(labels)))
             for group in cluster:
                 if group.pk not in {g.pk for g in active}:
                     self._missing(
                         f"The outlook for {next_year} has items for the {group.acronym}, which "
                         f"is not active at the start of {next_year}: keep, move or drop them.",
                         ask=self._ask_group(group),
+                        fix_at=group.get_absolute_url(),
                     )
                 elif not any(i.group_id == group.pk for i in cluster_items):
                     blocks.append(Note(f"No outlook for {next_year} from the {group.acronym}."))
                     self._missing(
                         f"The {group.acronym} is active but has no outlook item for {next_year}.",
                         ask=self._ask_group(group),
+                        fix_at=f"{group.get_absolute_url()}#outlook",
                     )
             blocks += [Paragraph(text) for item in cluster_items for text in _paragraphs(item.text)]
         self._check_cochair_seats(active)
@@ -365,9 +404,27 @@ class ReportBuilder:
         )
         publications = self._annex_publications()
         blocks: list[Block] = [self._heading(2, f"ISECG Webnews {self.year}")]
-        blocks.append(self._entry_list([(a.title, a.link) for a in webnews], "webnews items"))
+        webnews_list = reverse("admin:deliverables_activity_changelist")
+        blocks.append(
+            self._entry_list(
+                [(a.title, a.link) for a in webnews],
+                "webnews items",
+                fix_at=f"{webnews_list}?kind__exact=webnews&occurred_on__gte={self.year}-01-01"
+                f"&occurred_on__lt={self.year + 1}-01-01",
+            )
+        )
         blocks.append(self._heading(2, f"ISECG Publications {self.year}"))
-        blocks.append(self._entry_list([(str(d), d.link) for d in publications], "publications"))
+        entries = [(self._publication_title(d), d.link) for d in publications]
+        blocks.append(self._entry_list(entries, "publications", each_at=publications))
+        for product in publications:
+            if product.published_precision == DatePrecision.YEAR:
+                self._missing(
+                    f"“{self._publication_title(product)}” is listed as published in "
+                    f"{self.year} but the record has only the year: give the month it was "
+                    "published (the Highlights and the webnews date each product).",
+                    ask=self._ask_group(product.lead_group),
+                    fix_at=product.get_absolute_url(),
+                )
         return blocks
 
     def _members(self) -> list[Block]:
@@ -386,6 +443,7 @@ class ReportBuilder:
             self._missing(
                 f"The record has no member agency at the end of {self.year}.",
                 ask="The secretariat (agencies and their membership dates)",
+                fix_at=reverse("web:agencies"),
             )
         self._check_disputes("delegate")
         return [MemberTable(rows=rows)]
@@ -401,14 +459,20 @@ class ReportBuilder:
             and g.status_change.effective_on.year == self.year
         ]
         noted: set[int] = set()
-        for group in at_end:
+        for group in self._in_listed_order(ReportListing.Section.WORKING_GROUPS, at_end):
             text = self._group_text(group)
-            blocks.append(self._heading(2, self._group_label(group)))
+            blocks.append(
+                self._heading(2, self._listed_label(ReportListing.Section.WORKING_GROUPS, group))
+            )
             if text.mandate:
                 blocks += [Paragraph(p) for p in _paragraphs(text.mandate)]
             else:
                 blocks.append(Note(f"The {group.acronym}'s mandate is missing in the record."))
-                self._missing(f"The {group.acronym} has no mandate.", ask=self._ask_group(group))
+                self._missing(
+                    f"The {group.acronym} has no mandate.",
+                    ask=self._ask_group(group),
+                    fix_at=group.get_absolute_url(),
+                )
             later = sorted(
                 {int(y) for y in re.findall(r"\b(20\d\d)\b", text.mandate)}
                 & set(range(self.year + 1, self.drafted_on.year + 1))
@@ -420,6 +484,7 @@ class ReportBuilder:
                     f", after {self.year}: the record's first known text is not dated, so check "
                     f"it against the mandate in force at the end of {self.year}.",
                     ask=self._ask_group(group),
+                    fix_at=group.get_absolute_url(),
                 )
             for gone in absorbed:
                 if gone.successor_id == group.pk:
@@ -504,6 +569,7 @@ class ReportBuilder:
             self._missing(
                 f"The record names no ISECG chair for {self.year}.",
                 ask="The secretariat (ISECG chair appointments)",
+                fix_at=reverse("web:groups"),
             )
             return ""
         agency = chair.agency
@@ -518,13 +584,14 @@ class ReportBuilder:
         """The year's publications as Annex I lists them, and as the summary counts them: not
         webnews, not a chapter of another product, not one the record says the report tells
         of elsewhere only."""
-        return [
+        listed = [
             d
             for d in self.facts.published
             if d.kind != Deliverable.Kind.WEBNEWS
             and d.part_of_id is None
             and d.listed_as_publication
         ]
+        return self._in_listed_order(ReportListing.Section.PUBLICATIONS, listed)
 
     def _products_sentence(self) -> str:
         publications = self._annex_publications()
@@ -532,9 +599,10 @@ class ReportBuilder:
             self._missing(
                 f"The record lists no product published in {self.year}.",
                 ask="The secretariat (publication of deliverables)",
+                fix_at=reverse("web:deliverables"),
             )
             return f"The record lists no product published in {self.year}."
-        titles = [f"“{d}”" for d in publications]
+        titles = [f"“{self._publication_title(d)}”" for d in publications]
         count = len(publications)
         return f"ISECG published {count} product{'s' if count != 1 else ''} in {self.year}: " + (
             join_words(titles) + "."
@@ -704,7 +772,11 @@ class ReportBuilder:
             members.sort(key=written)
             order = {g.pk: n for n, g in enumerate(members)}
             mine = [i for i in items if i.group_id in order]
-            mine.sort(key=lambda i: (order[i.group_id], i.position, i.pk))
+            # A shared item ("Jointly, ERWG and IAWG will...") closes the section, after each
+            # group's own items, as both published reports place it.
+            mine.sort(
+                key=lambda i: (bool(i.partner_groups.all()), order[i.group_id], i.position, i.pk)
+            )
             result.append((members, mine))
         result.sort(key=lambda pair: written(pair[0][0]))
         return result
@@ -741,6 +813,7 @@ class ReportBuilder:
                 f"{'their' if len(empty) > 1 else 'its'} deliverables and outlook current, and "
                 "the checklist cannot name whom to ask.",
                 ask=f"The secretariat and {self._chair_contact(lower=True)}",
+                fix_at=reverse("web:groups"),
             )
 
     def _check_disputes(self, kind: str) -> None:
@@ -813,21 +886,42 @@ class ReportBuilder:
                 f"(“{item.text[:70].rstrip()}…”) has no year-end assessment (achieved, partly "
                 "achieved, carried over, dropped).",
                 ask=self._ask_group(item.group) if item.group_id else self._chair_contact(),
-                fix_at=reverse("web:outlook-edit", args=[item.pk]),
+                fix_at=self._outlook_page(item),
             )
 
     # Annexes helpers ----------------------------------------------------------------------
 
-    def _entry_list(self, entries: list[tuple[str, str]], what: str) -> Block:
+    def _entry_list(
+        self,
+        entries: list[tuple[str, str]],
+        what: str,
+        *,
+        fix_at: str = "",
+        each_at: list[Deliverable] | None = None,
+    ) -> Block:
+        """Annex I's list; its entries without a link are named on the checklist, each on its
+        own page when `each_at` gives the products, else together (fixed at `fix_at`)."""
         if not entries:
-            self._missing(f"No {what} in {self.year} in the record.", ask="The secretariat")
+            self._missing(
+                f"No {what} in {self.year} in the record.", ask="The secretariat", fix_at=fix_at
+            )
             return Note(f"No {what} in {self.year} in the record.")
         unlinked = [title for title, link in entries if not link]
-        if unlinked:
+        if unlinked and each_at is not None:
+            for (title, link), product in zip(entries, each_at, strict=True):
+                if not link:
+                    self._missing(
+                        f"“{title}” has no link in Annex I (the published reports link each "
+                        "entry): add the address where it is published.",
+                        ask="The secretariat (the link of each published item)",
+                        fix_at=product.get_absolute_url(),
+                    )
+        elif unlinked:
             self._missing(
                 f"{len(unlinked)} of the {len(entries)} {what} have no link (the published "
                 f"reports link each entry): {_named(unlinked)}.",
                 ask="The secretariat (the link of each published item)",
+                fix_at=fix_at,
             )
         return BulletList([BulletItem(title, url=link) for title, link in entries])
 
@@ -838,6 +932,27 @@ class ReportBuilder:
 
     def _group_label(self, group: WorkingGroup) -> str:
         return f"{self._group_text(group).name} ({group.acronym})"
+
+    # How the year's report names and orders its lists (ReportListing) ---------------------
+
+    def _listings(self, section: str) -> dict[int, ReportListing]:
+        if section == ReportListing.Section.PUBLICATIONS:
+            return {x.deliverable_id: x for x in self.facts.listings if x.section == section}
+        return {x.group_id: x for x in self.facts.listings if x.section == section}
+
+    def _in_listed_order(self, section: str, things: list) -> list:
+        """`things` in the order the year's report lists them; unlisted ones after, as given."""
+        listed = self._listings(section)
+        after = max((x.position for x in listed.values()), default=0) + 1
+        return sorted(things, key=lambda t: listed[t.pk].position if t.pk in listed else after)
+
+    def _listed_label(self, section: str, group: WorkingGroup) -> str:
+        listing = self._listings(section).get(group.pk)
+        return listing.heading if listing and listing.heading else self._group_label(group)
+
+    def _publication_title(self, product: Deliverable) -> str:
+        listing = self._listings(ReportListing.Section.PUBLICATIONS).get(product.pk)
+        return listing.heading if listing and listing.heading else str(product)
 
     @staticmethod
     def _mentions(text: str, group: WorkingGroup) -> bool:
@@ -879,6 +994,18 @@ class ReportBuilder:
             people = [f"{_person(c.person)} ({c.agency.acronym})" for c in chairs]
             return f"{group.acronym} co-chairs: {join_words(people)}"
         return f"{group.acronym} has no co-chair on record: {self._chair_contact(lower=True)}"
+
+    @staticmethod
+    def _outlook_page(item: OutlookItem) -> str:
+        """The group page that shows the item's year, at the item (its edit form is there)."""
+        if item.group_id is None:
+            return reverse("web:groups")
+        return f"{item.group.get_absolute_url()}?outlook_year={item.year}#outlook-{item.pk}"
+
+    def _narrative_page(self, part: str = "") -> str:
+        """The page where the secretariat writes the year's Executive Summary and highlights."""
+        path = reverse("web:report-summary", args=[self.year])
+        return f"{path}#{part}" if part else path
 
     # Bookkeeping --------------------------------------------------------------------------
 

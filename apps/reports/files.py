@@ -1,6 +1,6 @@
 """A draft's files: written into the storage by the drafting task, and served as an HTTP
 response by one function, one set of headers, for every door that serves them (the admin's
-preview and download, the API's docx/ and html/ that the web app links to and frames). Who may
+preview and download, the API's docx/, html/ and pdf/ that the web app links to and frames). Who may
 download is each door's question, asked before calling it.
 
 The storage is the FileFields' (settings.STORAGES["default"]): a folder under MEDIA_ROOT, or an
@@ -23,15 +23,25 @@ from .models import ReportDraft
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HTML_MEDIA_TYPE = "text/html; charset=utf-8"  # the preview is rendered as UTF-8
 
-FileKind = Literal["docx", "html"]
-MEDIA_TYPES: dict[str, str] = {"docx": DOCX_MEDIA_TYPE, "html": HTML_MEDIA_TYPE}
+PDF_MEDIA_TYPE = "application/pdf"
+
+FileKind = Literal["docx", "html", "pdf"]
+MEDIA_TYPES: dict[str, str] = {
+    "docx": DOCX_MEDIA_TYPE,
+    "html": HTML_MEDIA_TYPE,
+    "pdf": PDF_MEDIA_TYPE,
+}
 
 # The files are shown or downloaded from our own origin, so they get a policy of their own
 # instead of the site's: sandboxed, a file runs no script, submits no form and is an origin of
 # its own; it loads nothing but the preview's own <style>. Only our pages may frame the preview
-# (the web app's report page shows it in an iframe); nothing frames the DOCX.
+# (the web app's report page shows it in an iframe); nothing frames the DOCX or the PDF.
 _HEADERS: dict[str, dict[str, str]] = {
     "docx": {
+        "Content-Security-Policy": "sandbox; default-src 'none'; frame-ancestors 'none'",
+        "X-Frame-Options": "DENY",
+    },
+    "pdf": {
         "Content-Security-Policy": "sandbox; default-src 'none'; frame-ancestors 'none'",
         "X-Frame-Options": "DENY",
     },
@@ -62,8 +72,8 @@ class DraftNotDone(Http404):
 def report_draft_file_response(
     *, draft: ReportDraft, kind: FileKind, as_attachment: bool
 ) -> FileResponse:
-    """The draft's DOCX or HTML preview, streamed from the storage, with the headers above; never
-    cached (drafts are the community's, seen by signed-in people only).
+    """The draft's DOCX, HTML preview or PDF, streamed from the storage, with the headers
+    above; never cached (drafts are the community's, seen by signed-in people only).
 
     Raises DraftNotDone (an Http404) when the draft is not done, and Http404 when its file is
     missing from the storage.

@@ -5,6 +5,11 @@ from simple_history.models import HistoricalRecords
 
 from apps.core.limits import FIRST_YEAR as FIRST_YEAR
 from apps.core.limits import LAST_YEAR, YEAR_OUTSIDE_ISECG
+from apps.core.models import SourcedModel
+
+
+def _paragraphs_of(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
 class ReportDraft(models.Model):
@@ -55,6 +60,9 @@ class ReportDraft(models.Model):
     )
     docx = models.FileField("DOCX", max_length=300, blank=True)
     html = models.FileField("HTML preview", max_length=300, blank=True)
+    pdf = models.FileField(
+        "PDF", max_length=300, blank=True, help_text="The same content, for circulation."
+    )
     checksum = models.CharField(
         max_length=64, blank=True, help_text="SHA-256 of the DOCX file, in hexadecimal."
     )
@@ -106,6 +114,12 @@ class ReportNarrative(models.Model):
         related_name="report_narratives",
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every write (reports.narratives): a write over an unseen version is refused.
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="1 when first written, then 2, 3... with each rewrite.",
+    )
 
     history = HistoricalRecords()
 
@@ -126,4 +140,155 @@ class ReportNarrative(models.Model):
 
     @property
     def paragraphs(self) -> list[str]:
-        return [p.strip() for p in self.executive_summary.split("\n\n") if p.strip()]
+        return _paragraphs_of(self.executive_summary)
+
+
+class ReportHighlight(SourcedModel):
+    """A highlight of one year's report, written for that year: its heading as that report names
+    it ("The 2024 Global Exploration Roadmap") and its paragraphs. About one product, one working
+    group (TWG's 2024 gap-assessment work) or one structural change, or none (a special project).
+
+    A product's standing summary is the product's, every year; a highlight is the year's, so a
+    2024 paragraph never reappears in 2025 unless it is written for 2025.
+    """
+
+    year = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField(help_text="Order in the year's Highlights.")
+    heading = models.CharField(max_length=300, help_text="As the year's report names it.")
+    text = models.TextField(help_text="Paragraphs separated by a blank line.")
+    deliverable = models.ForeignKey(
+        "deliverables.Deliverable",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_highlights",
+        help_text="The product it tells of: the draft then tells no other text of it that year.",
+    )
+    group = models.ForeignKey(
+        "groups.WorkingGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_highlights",
+        help_text="The working group whose work it tells of.",
+    )
+    change = models.ForeignKey(
+        "groups.StructuralChange",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_highlights",
+        help_text="The structural change it tells of: the draft then tells it in these words.",
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_highlights",
+    )
+    shown = models.BooleanField(
+        default=True,
+        help_text="False: kept, with its history, but left out of the year's report.",
+    )
+    # Bumped by every write (reports.highlights): an edit made from an older copy is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "position"], name="one_report_highlight_per_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=LAST_YEAR),
+                name="report_highlight_year_in_isecg_era",
+                violation_error_message=YEAR_OUTSIDE_ISECG,
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(deliverable__isnull=True, group__isnull=True)
+                    | Q(deliverable__isnull=True, change__isnull=True)
+                    | Q(group__isnull=True, change__isnull=True)
+                ),
+                name="report_highlight_about_one_thing",
+                violation_error_message="A highlight tells of one product, group or change.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} highlight #{self.position}: {self.heading}"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return _paragraphs_of(self.text)
+
+
+class ReportListing(SourcedModel):
+    """How one year's report names and orders a product or a working group in one of its lists:
+    Annex I's publications ("Global Exploration Roadmap (IV edition)"), the outlook's group
+    headings ("Strategic Communications Working Group and Tiger Team (SCWG-TT)") and Annex III
+    (2024: ERWG, IAWG, SCWG, SWG, TWG, CWG, ESAWG). Which products and groups a list holds is the
+    record's to say; a listing only names and orders them. Unlisted ones follow, in the
+    record's own names."""
+
+    class Section(models.TextChoices):
+        PUBLICATIONS = "publications", "Annex I: publications"
+        OUTLOOK = "outlook", "Outlook: a working group's heading"
+        WORKING_GROUPS = "working_groups", "Annex III: working groups"
+
+    year = models.PositiveSmallIntegerField()
+    section = models.CharField(max_length=20, choices=Section.choices)
+    position = models.PositiveSmallIntegerField(default=1, help_text="Order in the list.")
+    heading = models.CharField(
+        max_length=300, blank=True, help_text="As the year's report names it; blank: the record's."
+    )
+    deliverable = models.ForeignKey(
+        "deliverables.Deliverable",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_listings",
+    )
+    group = models.ForeignKey(
+        "groups.WorkingGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_listings",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "section", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=LAST_YEAR),
+                name="report_listing_year_in_isecg_era",
+                violation_error_message=YEAR_OUTSIDE_ISECG,
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(section="publications", deliverable__isnull=False, group__isnull=True)
+                    | (
+                        Q(section__in=["outlook", "working_groups"])
+                        & Q(deliverable__isnull=True, group__isnull=False)
+                    )
+                ),
+                name="report_listing_names_what_its_list_holds",
+                violation_error_message="Annex I lists products; the outlook and Annex III groups.",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "section", "deliverable"], name="one_listing_per_product"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "section", "group"], name="one_listing_per_group"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = self.deliverable or self.group
+        return f"{self.year} {self.get_section_display()}: {self.heading or what}"

@@ -23,7 +23,7 @@ from apps.groups.models import (
 )
 from apps.groups.selectors import Dispute, disputes, groups_active_on, mandates_at
 
-from .models import ReportNarrative
+from .models import ReportHighlight, ReportListing, ReportNarrative
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,9 @@ class ReportFacts:
     cochairs_today: dict[int, list[CoChairAppointment]] = field(default_factory=dict)
     # What the sources disagree on about appointments' dates, not yet settled (all kinds).
     disputes: list[Dispute] = field(default_factory=list)
+    # The year's own highlights (in order) and how its report names and orders its lists.
+    highlights: list[ReportHighlight] = field(default_factory=list)
+    listings: list[ReportListing] = field(default_factory=list)
 
     @property
     def start(self) -> datetime.date:
@@ -96,6 +99,10 @@ def report_facts(*, year: int, today: datetime.date) -> ReportFacts:
         year=year,
         today=today,
         narrative=ReportNarrative.objects.filter(year=year).first(),
+        highlights=list(
+            ReportHighlight.objects.filter(year=year, shown=True).order_by("position", "pk")
+        ),
+        listings=list(ReportListing.objects.filter(year=year).order_by("position", "pk")),
         chairs=list(ChairAppointment.objects.select_related("agency", "person")),
         members=list(members_on(end).prefetch_related("earlier_names")),
         joined=list(Agency.objects.filter(joined_on__range=(start, end)).order_by("name")),

@@ -1,8 +1,8 @@
 """Annual report drafts: request one, draft it (the Celery task's work), write the narrative.
 
 A request is one ReportDraft row with the year's next version. The task drafts it from the
-database alone, records its progress on the row, writes the DOCX and the HTML preview under
-temporary names and renames them into place only when both are complete, and records either
+database alone, records its progress on the row, writes the DOCX, the HTML preview and its PDF
+under temporary names and renames them into place only when all are complete, and records either
 the files and their checksum or a failure a person can act on. Running the task again for the
 same draft never makes a second draft or a half-written file.
 """
@@ -24,18 +24,13 @@ from redis.exceptions import RedisError
 
 from apps.accounts import permissions
 from apps.core.errors import ApplicationError
-from apps.core.limits import (
-    FIRST_YEAR,
-    REASON_MAX_LENGTH,
-    SUMMARY_MAX_LENGTH,
-    length_checked,
-    text_checked,
-)
+from apps.core.limits import FIRST_YEAR
 
 from .content import Report, report_build, section_plan
 from .files import StagedFile, draft_storage_location
-from .models import ReportDraft, ReportNarrative
-from .render import TemplateMissing, docx_template_path, render_docx, render_html
+from .models import ReportDraft
+from .pdf import PdfRenderingError
+from .render import TemplateMissing, docx_template_path, render_docx, render_html, render_pdf
 from .selectors import report_facts
 from .signals import draft_progressed
 
@@ -48,19 +43,26 @@ VERSION_ATTEMPTS = 5
 READING = "Reading the record"
 RENDERING_DOCX = "Writing the DOCX"
 RENDERING_HTML = "Writing the HTML preview"
+RENDERING_PDF = "Writing the PDF"
 DONE = "Done"
 
 
 def draft_steps(year: int) -> list[tuple[str, int]]:
     """(step, percent when it starts) of a draft of `year`: what a watcher sees, in order."""
-    titles = [READING, *(title for _, title in section_plan(year)), RENDERING_DOCX, RENDERING_HTML]
+    titles = [
+        READING,
+        *(title for _, title in section_plan(year)),
+        RENDERING_DOCX,
+        RENDERING_HTML,
+        RENDERING_PDF,
+    ]
     return [(title, index * 100 // len(titles)) for index, title in enumerate(titles)]
 
 
-def draft_file_names(*, year: int, version: int) -> tuple[str, str]:
-    """The DOCX and HTML names in the storage: fixed per draft, so a rerun replaces."""
+def draft_file_names(*, year: int, version: int) -> tuple[str, str, str]:
+    """The DOCX, HTML and PDF names in the storage: fixed per draft, so a rerun replaces."""
     stem = f"reports/{year}/isecg-annual-report-{year}-v{version}"
-    return f"{stem}.docx", f"{stem}.html"
+    return f"{stem}.docx", f"{stem}.html", f"{stem}.pdf"
 
 
 def _check_year(year: int) -> None:
@@ -304,38 +306,6 @@ def annual_report_draft(*, draft_id: int) -> ReportDraft:
         return _fail(draft_id, attempt=attempt, message=run.explain(exc))
 
 
-def report_narrative_write(
-    *, year: int, executive_summary: str, actor, reason: str = ""
-) -> ReportNarrative:
-    """Write (or rewrite) the secretariat's Executive Summary for `year`; drafts then use it.
-
-    Who: the secretariat (accounts.permissions.may_draft_report).
-    """
-    if not permissions.may_draft_report(actor):
-        raise ApplicationError(
-            "Only the secretariat may write the annual report's narrative.", code="forbidden"
-        )
-    _check_year(year)
-    text = length_checked(
-        executive_summary,
-        field="executive_summary",
-        limit=SUMMARY_MAX_LENGTH,
-        required=True,
-        ask="Write the Executive Summary (paragraphs separated by a blank line).",
-    )
-    reason = text_checked(reason, field="reason", limit=REASON_MAX_LENGTH, required=False)
-    with transaction.atomic():
-        narrative = ReportNarrative.objects.select_for_update().filter(year=year).first()
-        created = narrative is None
-        narrative = narrative or ReportNarrative(year=year)
-        narrative.executive_summary = text
-        narrative.written_by = actor
-        narrative._history_user = actor
-        narrative._change_reason = reason or ("Written" if created else "Rewritten")
-        narrative.save()
-    return narrative
-
-
 # --- the task's work ------------------------------------------------------------------------
 
 
@@ -402,11 +372,18 @@ class _Run:
         self.step(RENDERING_DOCX, steps)
         docx = render_docx(report, drafted_at=draft.created_at)
         self.step(RENDERING_HTML, steps)
-        html = render_html(report).encode("utf-8")
+        page = render_html(report)
+        html = page.encode("utf-8")
+        self.step(RENDERING_PDF, steps)
+        pdf = render_pdf(report, html=page)
 
-        docx_name, html_name = draft_file_names(year=draft.year, version=draft.version)
+        docx_name, html_name, pdf_name = draft_file_names(year=draft.year, version=draft.version)
         self.step_title = "Saving the files"
-        ready = [self._write_temporary(docx_name, docx), self._write_temporary(html_name, html)]
+        ready = [
+            self._write_temporary(docx_name, docx),
+            self._write_temporary(html_name, html),
+            self._write_temporary(pdf_name, pdf),
+        ]
         return self._finish(ready, checksum=hashlib.sha256(docx).hexdigest(), report=report)
 
     def step(self, title: str, steps: dict[str, int]) -> None:
@@ -436,7 +413,7 @@ class _Run:
                 raise _Superseded
             # Only the run that still owns the draft puts its files in place (files.StagedFile:
             # a reader never sees half of one).
-            draft.docx.name, draft.html.name = [staged.publish() for staged in ready]
+            draft.docx.name, draft.html.name, draft.pdf.name = [s.publish() for s in ready]
             draft.checksum = checksum
             draft.checklist_items = len(report.checklist)
             draft.state = ReportDraft.State.DONE
@@ -470,6 +447,8 @@ class _Run:
                 "{% %} tag was probably changed while restyling it: compare it with the "
                 f"committed template, then draft {year} again."
             )
+        if isinstance(exc, PdfRenderingError):
+            return f"The PDF could not be made: {exc} Then draft {year} again."
         if self.step_title == "Saving the files":
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             return (

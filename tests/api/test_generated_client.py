@@ -604,10 +604,29 @@ def reports(api: Api, flow: Flow) -> None:
     api.call("v1_report_drafts_history_retrieve", "reader", draft.id)
 
 
+def report_summaries(api: Api, flow: Flow) -> None:
+    """The secretariat writes last year's Executive Summary with the ETag it read (412 with an
+    old one), a reader reads it and its history."""
+    year = datetime.date.today().year - 1
+    read = api.call("v1_report_summaries_retrieve", "reader", year)
+    etag = read.headers["ETag"]
+    body = api.model("ReportSummaryWrite")(
+        executive_summary="ISECG met twice.\n\nIt published the GER.", reason="From the client"
+    )
+    written = api.call("v1_report_summaries_update", "secretariat", year, body=body, if_match=etag)
+    assert written.parsed.version == read.parsed.version + 1
+    api.call("v1_report_summaries_update", "secretariat", year, body=body, if_match=etag,
+             expect=412)  # fmt: skip
+    again = api.call("v1_report_summaries_retrieve", "reader", year).parsed
+    assert again.executive_summary.startswith("ISECG met twice.")
+    history = api.call("v1_report_summaries_history_retrieve", "reader", year).parsed
+    assert history.results[0].reason == "From the client"
+
+
 # A new resource adds its flow here, in the order the flows depend on one another.
 CASES: list[Callable[[Api, Flow], None]] = [
     auth, reads, deliverables, rounds, revisions, comments, objections, meetings, changes,
-    appointment_accounts, reports,
+    appointment_accounts, report_summaries, reports,
 ]  # fmt: skip
 
 

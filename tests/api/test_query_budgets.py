@@ -33,6 +33,8 @@ ENDPOINTS: list[Page] = [
     ("reader", lambda m: f"/api/v1/consensus-rounds/{m.round}/positions/", 6),
     ("secretariat", lambda m: "/api/v1/report-drafts/", 5),
     ("secretariat", lambda m: f"/api/v1/report-drafts/{m.draft}/", 5),
+    ("reader", lambda m: "/api/v1/report-summaries/2025/", 3),
+    ("reader", lambda m: "/api/v1/report-summaries/2025/history/", 3),
 ]
 
 

@@ -355,6 +355,8 @@ def test_every_write_through_a_real_server(server: Server):
     admin_edit(world, secretariat, drafting["results"][1])
     revisions(world, cochair, drafting["results"][1]["id"])
     plenary_through_the_api(world, drafting["results"][1]["id"])
+    report_summary(world, secretariat)
+    report_highlights(world, secretariat)
     report_drafts(world, secretariat)
     meetings(world, secretariat)
     structural_change(world, secretariat, twg["id"])
@@ -710,6 +712,62 @@ def revisions(world: World, cochair: Client, pk: int) -> None:
     assert world.stored(urlsplit(response.headers["Location"]).path)["sha256"] == (
         hashlib.sha256(content).hexdigest()
     )
+
+
+def report_summary(world: World, secretariat: Client) -> None:
+    """The secretariat follows the reports page's link to the year's Executive Summary, writes
+    it through the form there, and the API reads back the new version, text and reason."""
+    reports = secretariat.page(reverse("web:reports"))
+    page = re.search(r'href="(/reports/summary/(\d+)/)"', reports).group(1)
+    year = int(page.split("/")[3])
+    before = world.stored(f"/api/v1/report-summaries/{year}/")
+    form = secretariat.form(page, page)
+    assert form.fields["seen_version"] == str(before["version"])
+    text = "ISECG met twice in the year.\n\nIt published the Global Exploration Roadmap."
+    response = secretariat.submit(
+        page, page, {"executive_summary": text, "reason": "Written on the real server"}
+    )
+    shown = redirected(secretariat, response, page, "write the Executive Summary")
+    assert "<p>ISECG met twice in the year.</p>" in shown
+    stored = world.stored(f"/api/v1/report-summaries/{year}/")
+    assert (stored["version"], stored["executive_summary"]) == (before["version"] + 1, text)
+    assert stored["written_by"]["username"] == "secretariat"
+    history = world.stored(f"/api/v1/report-summaries/{year}/history/")["results"]
+    assert history[0]["reason"] == "Written on the real server"
+
+
+def report_highlights(world: World, secretariat: Client) -> None:
+    """On the same page the secretariat adds a highlight of the year about one of its products
+    (or about nothing, if the year has none), then rewrites it from the form the page shows."""
+    reports = secretariat.page(reverse("web:reports"))
+    page = re.search(r'href="(/reports/summary/(\d+)/)"', reports).group(1)
+    year = int(page.split("/")[3])
+    add = reverse("web:report-highlight-add", args=[year])
+    form = secretariat.form(page, add)
+    products = [v for v in form.options.get("about", []) if v.startswith("deliverable:")]
+    heading = "Written on the real server"
+    response = secretariat.submit(
+        page,
+        add,
+        {
+            "heading": heading,
+            "text": "The first paragraph.\n\nThe second paragraph.",
+            "about": products[0] if products else "",
+            "reason": "The real server's highlight",
+        },
+    )
+    shown = redirected(secretariat, response, page, "add a highlight")
+    assert f"<h3>{heading}" in shown and "<p>The second paragraph.</p>" in shown
+    [edit] = [f for f in forms_of(shown) if f.fields.get("heading") == heading]
+    assert re.fullmatch(rf"/reports/summary/{year}/highlights/\d+/", edit.action), edit.action
+    assert edit.fields["seen_version"] == "1"
+    response = secretariat.submit(
+        page, edit.action, {"heading": heading + ", rewritten", "text": "One paragraph now."}
+    )
+    shown = redirected(secretariat, response, page, "rewrite a highlight")
+    assert "saved (version 2)" in shown and "<p>One paragraph now.</p>" in shown
+    assert f"“{heading}”, The real server's highlight (version 1)" in shown  # the changes
+    assert f"“{heading}, rewritten”, Rewritten (version 2)" in shown
 
 
 def report_drafts(world: World, secretariat: Client) -> None:

@@ -60,7 +60,7 @@ def test_drafts_printing_a_line_per_section_then_the_files(record, in_process):
     assert docx.is_file() and docx.name == "isecg-annual-report-2025-v1.docx"
     assert html.is_file() and html.name == "isecg-annual-report-2025-v1.html"
     assert draft.origin == "command" and draft.requested_by is None
-    assert _run("2025")[-4].startswith(
+    assert _run("2025")[-5].startswith(
         f"Draft #{draft.pk + 1} of the 2025 Annual Report, version 2"
     )
 

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.html import escape
 
 from apps.reports.content import CHECKLIST_TITLE, MemberTable, Report, report_build
 from apps.reports.selectors import report_facts
@@ -254,6 +255,8 @@ def test_highlights_tell_each_product_with_the_activities_that_promoted_it(forum
     highlights = _texts(report, "highlights")
     assert highlights == [
         "Promoting Roadmap",
+        "Drafted from the product's standing summary: write the 2025 highlight in the tracker, "
+        "or rewrite this one.",
         "The roadmap.",
         "Talk on the roadmap (GLEX 2025, New Delhi, India, May 2025).",
     ]  # the paper is in Annex I and told with its talk; the webnews only in Annex I
@@ -315,11 +318,12 @@ def test_checklist_items_link_to_the_page_where_they_are_fixed(forum):
     )
     report = _build(2025)
     [assessment] = _items(report, "has no year-end assessment")
-    assert assessment.fix_at == f"{settings.SITE_URL}/outlook/{item.pk}/"
+    # The group's page at the item's year, where its edit form is (not the form's POST target).
+    at = f"{settings.SITE_URL}/groups/{forum.twg.pk}/?outlook_year=2025#outlook-{item.pk}"
+    assert assessment.fix_at == at
     [summary] = _items(report, "has no summary")
     assert summary.fix_at == f"{settings.SITE_URL}{product.get_absolute_url()}"
     from apps.reports.render import render_html
 
     page = render_html(report)
-    at = f"{settings.SITE_URL}/outlook/{item.pk}/"
-    assert f'Fix it at <a href="{at}">{at}</a>' in page
+    assert f'Fix it at <a href="{escape(at)}">{escape(at)}</a>' in page

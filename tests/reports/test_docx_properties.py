@@ -95,13 +95,13 @@ def test_a_draft_has_no_thumbnail_and_no_dangling_relationship(isecg_record, dra
 
 @pytest.mark.django_db
 def test_the_table_of_contents_is_left_to_word_so_word_still_refreshes_it(isecg_record, draft_year):
-    # The app writes the TOC field with a placeholder; without updateFields a reader would see an
-    # empty table of contents until they update it by hand.
+    # The app writes the TOC field with its entries as the result (tests/reports/
+    # test_house_style.py reads them); updateFields has Word refresh their page numbers.
     draft = draft_year(2025)
     with zipfile.ZipFile(default_storage.path(draft.docx.name)) as package:
         body = package.read("word/document.xml").decode()
         settings_xml = package.read("word/settings.xml").decode()
-    assert "Right-click here and choose Update Field" in body
+    assert "Right-click" not in body and "PAGEREF _Toc" in body
     assert '<w:updateFields w:val="true"/>' in settings_xml
 
 

@@ -14,11 +14,11 @@ from django.db.models import F
 from apps.core.errors import ApplicationError
 from apps.reports import files, services, tasks
 from apps.reports.models import ReportDraft, ReportNarrative
+from apps.reports.narratives import report_narrative_write
 from apps.reports.services import (
     annual_report_draft,
     annual_report_draft_scheduled,
     report_draft_request,
-    report_narrative_write,
 )
 from apps.reports.signals import draft_progressed
 
@@ -92,7 +92,9 @@ def test_a_draft_is_done_with_both_files_their_checksum_and_its_history(
     assert hashlib.sha256(docx.read_bytes()).hexdigest() == draft.checksum
     assert draft.started_at <= draft.finished_at
     assert draft.checklist_items > 0
-    assert _files(media_root) == [draft.docx.name, draft.html.name]  # no temporary left
+    assert draft.pdf.name == "reports/2025/isecg-annual-report-2025-v1.pdf"
+    # no temporary left
+    assert _files(media_root) == [draft.docx.name, draft.html.name, draft.pdf.name]
     reasons = list(
         draft.history.order_by("history_id").values_list("history_change_reason", flat=True)
     )
@@ -131,7 +133,7 @@ def test_a_retried_or_redelivered_done_draft_is_never_redone(isecg_record, draft
     assert again.pk == draft.pk and again.checksum == draft.checksum and again.attempts == 1
     assert (docx.stat().st_mtime_ns, draft.history.count()) == before
     assert ReportDraft.objects.count() == 1
-    assert len(_files(media_root)) == 2
+    assert len(_files(media_root)) == 3
 
 
 def test_a_draft_left_running_by_a_lost_worker_is_taken_over(isecg_record, secretariat):
@@ -163,7 +165,7 @@ def test_a_superseded_run_stops_and_writes_nothing(isecg_record, secretariat, me
     assert _files(media_root) == []
     finished = annual_report_draft(draft_id=draft.pk)  # the newer delivery, run again here
     assert finished.state == "done" and finished.attempts == 3
-    assert len(_files(media_root)) == 2
+    assert len(_files(media_root)) == 3
 
 
 def test_a_write_that_fails_leaves_no_half_written_file(
@@ -259,7 +261,7 @@ def test_a_database_outage_is_left_to_the_task_to_retry(
     result = tasks.draft_annual_report.apply(args=[draft.pk], throw=False)
     assert result.get() == "done"
     assert ReportDraft.objects.get(pk=draft.pk).attempts == 3
-    assert len(_files(media_root)) == 2
+    assert len(_files(media_root)) == 3
 
 
 def test_an_unreachable_broker_keeps_the_request_queued_and_says_so(cast, monkeypatch):

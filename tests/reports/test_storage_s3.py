@@ -89,7 +89,8 @@ def test_a_draft_lands_in_the_bucket_and_the_web_download_returns_its_bytes(
     stored = s3.objects()
     docx_key = "isecg/media/reports/2025/isecg-annual-report-2025-v1.docx"
     html_key = "isecg/media/reports/2025/isecg-annual-report-2025-v1.html"
-    assert sorted(stored) == [docx_key, html_key]  # no temporary object left behind
+    pdf_key = "isecg/media/reports/2025/isecg-annual-report-2025-v1.pdf"
+    assert sorted(stored) == [docx_key, html_key, pdf_key]  # no temporary object left behind
     assert hashlib.sha256(stored[docx_key]).hexdigest() == draft.checksum
     with zipfile.ZipFile(io.BytesIO(stored[docx_key])) as package:
         assert package.testzip() is None and "word/document.xml" in package.namelist()

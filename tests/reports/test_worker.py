@@ -13,7 +13,7 @@ from django.core.management import call_command
 # imported while one of them is running.
 from apps.reports import tasks  # noqa: F401
 from apps.reports.models import ReportDraft
-from apps.reports.services import report_draft_request
+from apps.reports.services import draft_steps, report_draft_request
 from tests.services import require_redis
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -62,7 +62,7 @@ def test_the_command_waits_for_the_worker_and_prints_progress(celery_app, celery
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("Queued draft #")
     assert "[  0%] Reading the record" in lines
-    assert "[  9%] Executive Summary" in lines
+    assert f"[{dict(draft_steps(2024))['Executive Summary']:3d}%] Executive Summary" in lines
     draft = ReportDraft.objects.get()
     assert draft.state == "done"
     assert f"DOCX: {default_storage.path(draft.docx.name)}" in lines

@@ -67,6 +67,8 @@ def world(cast):
         "mandate_version": cast.twg.mandates.get(),
         "account": _disputed_account(cast),
         "narrative": factories.ReportNarrativeFactory(),
+        "highlight": factories.ReportHighlightFactory(group=cast.twg),
+        "listing": factories.ReportListingFactory(group=cast.swg),
         "revision": factories.RevisionFactory(deliverable=submitted, uploaded_by=cast.cochair_twg),
         "comment": factories.CommentFactory(author=cast.delegates["ESA"]),
         "objection": factories.ObjectionFactory(

@@ -24,7 +24,7 @@ from apps.core.text import unholdable_character, xml_safe
 from apps.deliverables.models import Deliverable
 from apps.deliverables.services import deliverable_edit, deliverable_transition
 from apps.groups.services import outlook_item_create
-from apps.reports.services import report_narrative_write
+from apps.reports.narratives import report_narrative_write
 from tests import factories
 
 from .test_fuzz_admin import admin_page, the_form

@@ -193,6 +193,39 @@ def proposal_form(world) -> dict:
     }  # fmt: skip
 
 
+def highlight_kwargs(world):
+    """Two 2024 highlights (the walk's writes are rolled back): the second is the one written."""
+    from apps.reports.highlights import report_highlight_write
+
+    if "highlights" not in world:
+        world["highlights"] = [
+            report_highlight_write(
+                year=2024, actor=world["round"].opened_by, heading=heading, text="Walked."
+            )
+            for heading in ("First", "Second")
+        ]
+    return {"year": 2024, "pk": world["highlights"][1].pk}
+
+
+def highlight_form(**fields):
+    """A form on one of the 2024 highlights, from the version there is."""
+
+    def body(world) -> dict:
+        world["highlights"][1].refresh_from_db()
+        return {"seen_version": world["highlights"][1].version, **fields}
+
+    return body
+
+
+def summary_form(world) -> dict:
+    """The 2024 Executive Summary's form, from the version there is (0: none written yet)."""
+    from apps.reports.models import ReportNarrative
+    from apps.reports.narratives import narrative_version
+
+    seen = narrative_version(ReportNarrative.objects.filter(year=2024).first())
+    return {"executive_summary": "Walked.", "seen_version": seen, "reason": "The walk"}
+
+
 CHANGE_PROPOSERS = TWG_COCHAIRS  # a change to TWG: its co-chairs and the secretariat
 PROPOSE_FORM_READERS = TWG_COCHAIRS | {"other_cochair"}  # any co-chair opens the form
 TODAY_ISO = timezone.localdate().isoformat()
@@ -436,6 +469,32 @@ WEB = {
         write=(w("post", SECRETARIAT, lambda x: {"year": 2024}),),
     ),
     "web:report": Rule(kwargs=pk("draft")),
+    # The Executive Summary: read by anyone signed in, written by the secretariat.
+    "web:report-summary": Rule(
+        kwargs=lambda x: {"year": 2024},
+        write=(w("post", SECRETARIAT, summary_form),),
+    ),
+    # The year's highlights, on the same page: written by the secretariat.
+    "web:report-highlight-add": Rule(
+        read_absent=True,
+        kwargs=lambda x: {"year": 2024},
+        write=(w("post", SECRETARIAT, lambda x: {"heading": "Walked", "text": "Walked."}),),
+    ),
+    "web:report-highlight-edit": Rule(
+        read_absent=True,
+        kwargs=highlight_kwargs,
+        write=(w("post", SECRETARIAT, highlight_form(heading="Walked", text="Walked.")),),
+    ),
+    "web:report-highlight-move": Rule(
+        read_absent=True,
+        kwargs=highlight_kwargs,
+        write=(w("post", SECRETARIAT, highlight_form(direction="up")),),
+    ),
+    "web:report-highlight-show": Rule(
+        read_absent=True,
+        kwargs=highlight_kwargs,
+        write=(w("post", SECRETARIAT, highlight_form(shown="no")),),
+    ),
     "web:report-status": Rule(kwargs=pk("draft")),
     "web:report-file": Rule(
         read_absent=True, kwargs=pk("draft"), write=(w("post", SECRETARIAT, lambda x: {}),)
@@ -576,6 +635,7 @@ API = {
     ),
     "api:report-draft-docx": api(kwargs=pk("draft")),
     "api:report-draft-html": api(kwargs=pk("draft")),
+    "api:report-draft-pdf": api(kwargs=pk("draft")),
 }
 for basename, key in API_COLLECTIONS.items():
     API[f"api:{basename}-list"] = api()
@@ -614,6 +674,14 @@ API |= {
             ),
         ),
     ),
+}
+# A year's Executive Summary (2024 has none in the walk: a first text needs no If-Match).
+API |= {
+    "api:report-summary-detail": api(
+        kwargs=lambda x: {"year": 2024},
+        write=(w("put", SECRETARIAT, lambda x: {"executive_summary": "Walked."}, "json"),),
+    ),
+    "api:report-summary-history": api(kwargs=lambda x: {"year": 2024}),
 }
 API["api:report-draft-list"] = api(
     write=(w("post", SECRETARIAT, lambda x: {"year": 2024}, "json"),)
@@ -758,6 +826,9 @@ ADMIN_MODELS = {
     "plenary.objection": (READ_ONLY, "objection"),
     "reports.reportdraft": (REPORT_DRAFT, "draft"),
     "reports.reportnarrative": (RECORD, "narrative"),
+    # Written on the year's report page (reports.highlights), with its version check.
+    "reports.reporthighlight": (READ_ONLY, "highlight"),
+    "reports.reportlisting": (RECORD, "listing"),
     # Not business records: the operator's own tools (tokens revoked, lockouts lifted).
     "auth.user": (DJANGO_NO_DELETE, "user"),
     "auth.group": (DJANGO_NO_DELETE, "role_group"),
@@ -784,6 +855,7 @@ ADMIN_VIEWS = ("changelist", "add", "change", "history", "delete", "history_form
 ADMIN_EXTRA = {  # custom admin URLs of one model: who may open them
     "admin:reports_reportdraft_preview": ("draft", STAFF),
     "admin:reports_reportdraft_docx": ("draft", STAFF),
+    "admin:reports_reportdraft_pdf": ("draft", STAFF),
     "admin:auth_user_password_change": ("user", {"operator"}),
 }
 

@@ -45,8 +45,38 @@ PAGES: list[Page] = [
     ("reader", lambda m: "/overview/?year=2025", 8),  # the timeline, and the webnews of the year
     ("secretariat", lambda m: "/reports/", 6),
     ("secretariat", lambda m: f"/reports/{m.draft}/", 6),
+    # A year's Executive Summary: the text, a page of its history; the secretariat's form.
+    # And its highlights (below, with highlights): one query, the changes to them another.
+    ("reader", lambda m: "/reports/summary/2025/", 7),
+    ("secretariat", lambda m: "/reports/summary/2025/", 9),
+    # The year's highlights (one query, with what each is about), the changes to them (one),
+    # and the secretariat's forms: what a highlight may be about (three queries). Three more
+    # highlights each time the page is measured, so the count cannot grow with them.
+    ("reader", lambda m: summary_with_highlights(2024), 7),
+    ("secretariat", lambda m: summary_with_highlights(2024), 9),
     ("reader", lambda m: "/feed/atom/", 5),
 ]
+
+
+def summary_with_highlights(year: int) -> str:
+    """The year's summary page, after three more highlights: about a product, a group, none."""
+    from django.contrib.auth import get_user_model
+
+    from apps.deliverables.models import Deliverable
+    from apps.groups.models import WorkingGroup
+    from apps.reports.highlights import report_highlight_write
+
+    secretariat = get_user_model().objects.get(username="secretariat")
+    about = [
+        Deliverable.objects.filter(state="published").order_by("pk").first(),
+        WorkingGroup.objects.order_by("pk").first(),
+        None,
+    ]
+    for thing in about:
+        report_highlight_write(
+            year=year, actor=secretariat, heading=f"About {thing}", text="Text.", about=thing
+        )
+    return f"/reports/summary/{year}/"
 
 
 def test_every_page_runs_a_fixed_number_of_queries(client, isecg_record):

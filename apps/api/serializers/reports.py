@@ -18,6 +18,10 @@ class ReportDraftSerializer(ReadSerializer):
     html_url = serializers.SerializerMethodField(
         help_text="Download of the HTML preview; null until the draft is done."
     )
+    pdf_url = serializers.SerializerMethodField(
+        help_text="Download of the PDF (the preview on A4, with page numbers); null until the "
+        "draft is done, and for drafts made before PDFs were."
+    )
 
     class Meta:
         model = ReportDraft
@@ -40,6 +44,7 @@ class ReportDraftSerializer(ReadSerializer):
             "finished_at",
             "docx_url",
             "html_url",
+            "pdf_url",
             "history_url",
         ]
 
@@ -55,6 +60,9 @@ class ReportDraftSerializer(ReadSerializer):
 
     def get_html_url(self, draft: ReportDraft) -> str | None:
         return self._file_url(draft, "html")
+
+    def get_pdf_url(self, draft: ReportDraft) -> str | None:
+        return self._file_url(draft, "pdf")
 
 
 class ReportDraftQuerySerializer(serializers.Serializer):

@@ -7,7 +7,13 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.reports.files import DOCX_MEDIA_TYPE, DraftNotDone, FileKind, report_draft_file_response
+from apps.reports.files import (
+    DOCX_MEDIA_TYPE,
+    PDF_MEDIA_TYPE,
+    DraftNotDone,
+    FileKind,
+    report_draft_file_response,
+)
 from apps.reports.models import ReportDraft
 from apps.reports.services import report_draft_request
 
@@ -47,7 +53,8 @@ def download_schema(kind: str, media_type: str, body: OpenApiTypes):
     create=extend_schema(
         summary="Request a draft of the annual report (secretariat)",
         description="Queues the year's next version and answers 202 at once, with the draft's "
-        "URL in Location: poll it until `state` is done, then download docx_url / html_url.",
+        "URL in Location: poll it until `state` is done, then download docx_url / html_url / "
+        "pdf_url.",
         parameters=[location_header(202, "the draft: poll it")],
         request=ReportDraftRequestSerializer,
         responses={202: ReportDraftSerializer, **errors(400, 401, 403, 415)},
@@ -55,7 +62,8 @@ def download_schema(kind: str, media_type: str, body: OpenApiTypes):
 )
 class ReportDraftViewSet(RecordViewSet):
     """Drafts of the annual report: each request makes the year's next version, drafted in the
-    background from the record; the DOCX is for the secretariat to edit, the HTML to preview."""
+    background from the record; the DOCX is for the secretariat to edit, the HTML to preview, the
+    PDF (the preview laid out on A4) to read or send as it will print."""
 
     queryset = ReportDraft.objects.all()
     serializer_class = ReportDraftSerializer
@@ -76,7 +84,9 @@ class ReportDraftViewSet(RecordViewSet):
     def _download(self, kind: FileKind):
         draft = self.get_object()
         try:
-            return report_draft_file_response(draft=draft, kind=kind, as_attachment=kind == "docx")
+            return report_draft_file_response(
+                draft=draft, kind=kind, as_attachment=kind in ("docx", "pdf")
+            )
         except DraftNotDone as not_done:
             # The API refuses a state with a 409 (the admin, a 404), saying what to poll.
             detail = not_done.summary
@@ -94,3 +104,8 @@ class ReportDraftViewSet(RecordViewSet):
     @action(detail=True, methods=["get"], content_negotiation_class=AnyAccept)
     def html(self, request, pk=None):
         return self._download("html")
+
+    @download_schema("PDF", PDF_MEDIA_TYPE, OpenApiTypes.BINARY)
+    @action(detail=True, methods=["get"], content_negotiation_class=AnyAccept)
+    def pdf(self, request, pk=None):
+        return self._download("pdf")

@@ -17,10 +17,10 @@ TEMPORARY_FAILURE = 75  # EX_TEMPFAIL: the request is kept, try again later
 class Command(BaseCommand):
     help = (
         "Draft the ISECG annual report for YEAR (the year's next version): queues the task, "
-        "prints a line per section as it goes, then the paths of the DOCX and the HTML preview. "
-        "--no-wait prints the draft's id at once. With no broker configured the task runs here. "
-        "Exits 75 when the task queue is unreachable: the draft is kept and drafted once it is "
-        "back."
+        "prints a line per section as it goes, then the paths of the DOCX, the HTML preview and "
+        "the PDF. --no-wait prints the draft's id at once. With no broker configured the task "
+        "runs here. Exits 75 when the task queue is unreachable: the draft is kept and drafted "
+        "once it is back."
     )
 
     def add_arguments(self, parser) -> None:
@@ -107,6 +107,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"DOCX: {draft_storage_location(draft.docx.name)}")
         self.stdout.write(f"HTML: {draft_storage_location(draft.html.name)}")
+        if draft.pdf:
+            self.stdout.write(f"PDF: {draft_storage_location(draft.pdf.name)}")
         self.stdout.write(f"SHA-256 of the DOCX: {draft.checksum}")
 
 
