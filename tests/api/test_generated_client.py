@@ -599,6 +599,8 @@ def reports(api: Api, flow: Flow) -> None:
     )
     html = api.call("v1_report_drafts_html_retrieve", "reader", draft.id).content.decode()
     assert "<html" in html.lower()
+    pdf = api.call("v1_report_drafts_pdf_retrieve", "reader", draft.id).content
+    assert pdf.startswith(b"%PDF-")
     listed = api.call("v1_report_drafts_list", "reader").parsed
     assert draft.id in [d.id for d in listed.results]
     api.call("v1_report_drafts_history_retrieve", "reader", draft.id)
