@@ -11,11 +11,8 @@ from django.conf import settings
 
 from apps.groups.models import WorkingGroup
 from apps.reports.models import ReportDraft
-from apps.reports.services import (
-    annual_report_draft,
-    report_draft_request,
-    report_narrative_write,
-)
+from apps.reports.narratives import report_narrative_write
+from apps.reports.services import annual_report_draft, report_draft_request
 from tests.factories import DeliverableFactory, UserFactory
 from tests.reports.docx_reading import read_docx
 
