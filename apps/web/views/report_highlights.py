@@ -2,10 +2,7 @@
 signed in, written by the secretariat through reports.highlights (versioned: a save over a newer
 version is refused). Each form posts here; success goes back to the page's Highlights."""
 
-import datetime
-
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -13,92 +10,14 @@ from django.views.decorators.http import require_POST
 from apps.accounts import permissions
 from apps.core.errors import ApplicationError
 from apps.core.limits import FIRST_YEAR, LAST_YEAR
-from apps.deliverables.models import Deliverable, DeliverableState
-from apps.groups.models import StructuralChange, WorkingGroup
 from apps.reports import highlights as service
-from apps.reports.highlights import WRITERS_ONLY, highlight_about, highlights_path
+from apps.reports.highlights import WRITERS_ONLY, highlights_path
 from apps.reports.models import ReportHighlight
 
 from ..forms.reports import ReportHighlightEditForm, ReportHighlightForm, ReportHighlightStepForm
+from .report_page import ABOUT_MODELS, about_choices, report_page, show_on_fields
 
-HIGHLIGHT_HISTORY_SIZE = 25
-ABOUT_MODELS = {"deliverable": Deliverable, "group": WorkingGroup, "change": StructuralChange}
 NOT_SAVED = "Not saved: see what to fix below."
-
-
-def about_value(thing) -> str:
-    """The `about` select's value for a product, group or change ("deliverable:7")."""
-    if thing is None:
-        return ""
-    kind = next(k for k, model in ABOUT_MODELS.items() if isinstance(thing, model))
-    return f"{kind}:{thing.pk}"
-
-
-def about_choices(year: int) -> list[tuple[str, list[tuple[str, str]]]]:
-    """What a highlight of `year` may tell of, grouped: the products published or promoted in
-    the year, the working groups active during it and its structural changes."""
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    products = (
-        Deliverable.objects.filter(
-            Q(published_on__range=(start, end)) | Q(activities__occurred_on__range=(start, end))
-        )
-        .exclude(state=DeliverableState.WITHDRAWN)
-        .distinct()
-        .order_by("title", "pk")
-    )
-    groups = (
-        WorkingGroup.objects.filter(Q(established_on__isnull=True) | Q(established_on__lte=end))
-        .filter(Q(status_change__isnull=True) | Q(status_change__effective_on__gte=start))
-        .order_by("acronym")
-    )
-    changes = StructuralChange.objects.filter(effective_on__range=(start, end)).order_by(
-        "effective_on", "pk"
-    )
-    grouped = [
-        (f"Products published or promoted in {year}", [(about_value(d), str(d)) for d in products]),
-        (f"Working groups active in {year}", [(about_value(g), str(g)) for g in groups]),
-        (f"Structural changes of {year}", [(about_value(c), str(c)) for c in changes]),
-    ]
-    return [(label, options) for label, options in grouped if options]
-
-
-def highlights_context(
-    request, year: int, *, may_write: bool, edit_form=None, edit_pk=None, add_form=None
-) -> dict:
-    """The page's Highlights section: a fixed number of queries however many there are."""
-    highlights = list(
-        ReportHighlight.objects.filter(year=year)
-        .select_related("written_by", "deliverable", "group", "change")
-        .order_by("position", "pk")
-    )
-    rows = []
-    for highlight in highlights:
-        row = {"highlight": highlight, "about": highlight_about(highlight)}
-        if may_write:
-            row["form"] = (
-                edit_form
-                if edit_pk == highlight.pk
-                else ReportHighlightEditForm(
-                    initial={
-                        "heading": highlight.heading,
-                        "text": highlight.text,
-                        "seen_version": highlight.version,
-                    },
-                    auto_id=f"id_h{highlight.pk}_%s",
-                )
-            )
-        rows.append(row)
-    history = list(
-        ReportHighlight.history.filter(year=year)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")[:HIGHLIGHT_HISTORY_SIZE]
-    )
-    context = {"highlight_rows": rows, "highlight_history": history}
-    if may_write:
-        context["highlight_add_form"] = add_form or ReportHighlightForm(
-            about_choices=about_choices(year), auto_id="id_new_%s"
-        )
-    return context
 
 
 @require_POST
@@ -122,7 +41,7 @@ def report_highlight_add(request: HttpRequest, year: int) -> HttpResponse:
     except ApplicationError as error:
         if error.code == "forbidden":
             return _refused(request, error.message)
-        _show_on_fields(form, error)
+        show_on_fields(form, error)
         messages.error(request, NOT_SAVED)
         return _page(request, year, status=400, add_form=form)
     messages.success(
@@ -161,7 +80,7 @@ def report_highlight_edit(request: HttpRequest, year: int, pk: int) -> HttpRespo
             form.carry_version(error.extra["version"])
             messages.error(request, error.message)
             return _page(request, year, status=409, edit_form=form, edit_pk=pk)
-        _show_on_fields(form, error)
+        show_on_fields(form, error)
         messages.error(request, NOT_SAVED)
         return _page(request, year, status=400, edit_form=form, edit_pk=pk)
     messages.success(
@@ -256,15 +175,7 @@ def _refused(request, message: str) -> HttpResponse:
     return render(request, "web/refused.html", {"message": message}, status=403)
 
 
-def _show_on_fields(form, error: ApplicationError) -> None:
-    from .report_summary import _show_on_fields as shown_on_fields
-
-    shown_on_fields(form, error)
-
-
 def _page(request, year: int, *, status: int, **highlight_forms) -> HttpResponse:
-    from .report_summary import _page as summary_page
-
-    return summary_page(
+    return report_page(
         request, year, may_write=True, status=status, highlight_forms=highlight_forms
     )
