@@ -917,9 +917,15 @@ class ReportBuilder:
                         fix_at=product.get_absolute_url(),
                     )
         elif unlinked:
+            if len(entries) == 1:
+                which = f"The one {what.removesuffix('s')} has"
+            elif len(unlinked) == len(entries):
+                which = f"All {len(entries)} {what} have"
+            else:
+                verb = "has" if len(unlinked) == 1 else "have"
+                which = f"{len(unlinked)} of the {len(entries)} {what} {verb}"
             self._missing(
-                f"{len(unlinked)} of the {len(entries)} {what} have no link (the published "
-                f"reports link each entry): {_named(unlinked)}.",
+                f"{which} no link (the published reports link each entry): {_named(unlinked)}.",
                 ask="The secretariat (the link of each published item)",
                 fix_at=fix_at,
             )
@@ -959,9 +965,11 @@ class ReportBuilder:
         return group.name in text or re.search(rf"\b{re.escape(group.acronym)}\b", text) is not None
 
     def _absorbed_sentence(self, group: WorkingGroup) -> str:
+        # A merged or absorbed group always names its successor (a constraint of the table).
         verb = "absorbed" if group.status == GroupStatus.ABSORBED else "merged with"
-        successor = group.successor.acronym if group.successor else "another group"
-        return f"In {self.year}, the {successor} {verb} the {self._group_label(group)}."
+        return (
+            f"In {self.year}, the {group.successor.acronym} {verb} the {self._group_label(group)}."
+        )
 
     # Who to ask ---------------------------------------------------------------------------
 

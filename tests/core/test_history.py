@@ -125,6 +125,8 @@ FACTORIES = {
         "executive_summary",
         "A year of consolidation.",
     ),
+    "reports.ReportHighlight": (factories.ReportHighlightFactory, "text", "Written again."),
+    "reports.ReportListing": (factories.ReportListingFactory, "heading", "TWG, as named"),
 }
 
 

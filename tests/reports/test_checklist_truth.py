@@ -33,7 +33,7 @@ def _kind(what: str) -> str:
         "No ISECG Priorities": "no priorities",
         "Co-chair seats empty": "empty seats",
         "has no year-end assessment": "unassessed outlook",
-        "webnews items have no link": "unlinked webnews",
+        "no link (the published reports link each entry)": "unlinked webnews",
         "has no link in Annex I": "unlinked publication",
         "is told with its standing summary": "standing summary",
         "draft does not report it as a change": "undecided proposal",

@@ -140,9 +140,21 @@ def test_entries_without_link_are_counted_and_named(forum):
         title="News two", occurred_on=datetime.date(2025, 3, 1), link="https://example.org/2"
     )
     report = _build(2025)
-    [item] = _items(report, "webnews items have no link")
-    assert item.what.startswith("1 of the 2 webnews items have no link")
+    [item] = _items(report, "webnews items has no link")
+    assert item.what.startswith("1 of the 2 webnews items has no link")
     assert "“News one”" in item.what and "News two" not in item.what
+
+
+def test_all_or_the_one_entry_without_link_is_said_so(forum):
+    factories.ActivityFactory(title="News one", occurred_on=datetime.date(2025, 2, 1))
+    [item] = _items(_build(2025), "no link (the published")
+    assert item.what == (
+        "The one webnews item has no link (the published reports link each entry): “News one”."
+    )
+    factories.ActivityFactory(title="News two", occurred_on=datetime.date(2025, 3, 1))
+    [item] = _items(_build(2025), "no link (the published")
+    assert item.what.startswith("All 2 webnews items have no link")
+    assert item.what.endswith(": “News two”; “News one”.")  # newest first, as Annex I lists them
 
 
 def test_the_drafted_summary_states_the_years_facts(forum):

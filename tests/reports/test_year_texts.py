@@ -168,7 +168,7 @@ def test_each_unlinked_publication_and_a_year_only_date_are_items_on_its_page(ca
     assert no_link.what.startswith("“Undated paper” has no link") and no_link.fix_at == page
     [year_only] = _items(report, "has only the year")
     assert year_only.fix_at == page
-    [webnews] = _items(report, "webnews items have no link")
+    [webnews] = _items(report, "The one webnews item has no link")
     assert webnews.fix_at.endswith(
         "/admin/deliverables/activity/?kind__exact=webnews"
         "&occurred_on__gte=2024-01-01&occurred_on__lt=2025-01-01"
