@@ -155,19 +155,20 @@ def world(cast):
     old.status, old.status_change = GroupStatus.CLOSED, closing
     old.save()
 
-    # Products of every kind, published in reverse order of their rank in the Highlights.
-    def product(kind, title, month, **fields):
+    # Products of every kind, each kind published before the kind ranked above it: the
+    # Highlights order them by rank, then date.
+    def product(kind, title, month, day=1, **fields):
         fields.setdefault("summary", f"{title} in one paragraph.\n\n  \n{title} in another.  ")
         fields.setdefault("state", "published")
-        return cast.deliverable(kind=kind, title=title, published_on=_day(month), **fields)
+        return cast.deliverable(kind=kind, title=title, published_on=_day(month, day), **fields)
 
     K = Deliverable.Kind
     roadmap = product(K.ROADMAP, "Roadmap", 12, link="https://example.org/roadmap")
     white = product(K.WHITE_PAPER, "White paper", 11)
-    product(K.TECHNICAL_REPORT, "Gap report", 10, published_precision="year")
-    product(K.PLAN, "Plan", 9, lead_group=swg, summary="")
-    product(K.DATABASE, "Database", 8)
-    product(K.OTHER, "Other product", 7, lead_group=esawg)
+    product(K.TECHNICAL_REPORT, "Gap report", 2)
+    product(K.PLAN, "Plan", 1, 20, lead_group=swg, summary="")
+    product(K.DATABASE, "Database", 1, 10)
+    product(K.OTHER, "Other product", 1, 1, lead_group=esawg, published_precision="year")
     product(K.WEBNEWS, "A webnews product", 6)
     product(K.CONFERENCE_PAPER, "Conference paper", 5)
     product(K.WHITE_PAPER, "Chapter of the roadmap", 4, part_of=roadmap)
