@@ -82,9 +82,9 @@ def world(cast):
         agency=ssau, name="National Space Agency", acronym="NSAU", used_until=_day(1, 1, 2027)
     )
     f.AgencyNameFactory(
-        agency=ssau, name="Space Agency of Ukraine", acronym="SAU", used_until=_day(1, 1, 2026)
+        agency=ssau, name="Space Agency of Ukraine", acronym="SAU", used_until=_day(3, 1, 2026)
     )
-    f.AgencyNameFactory(agency=ssau, name="", acronym="X", used_until=_day(2, 1, 2026))
+    f.AgencyNameFactory(agency=ssau, name="", acronym="X", used_until=_day(1, 1, 2026))
     f.AgencyFactory(acronym="GONE", name="Departed Agency", country="Nowhere", left_on=_day(6, 30))
     # The chair passed from ESA to NASA on 1 July; JAXA took it in December, after nobody.
     f.ChairAppointmentFactory(agency=esa, starts_on=_day(1, 1, 2020), ends_on=_day(7, 1))
@@ -99,10 +99,14 @@ def world(cast):
     scwg = f.WorkingGroupFactory(acronym="SCWG", name="Strategic Communications Working Group")
     esawg = f.WorkingGroupFactory(acronym="ESAWG", name="Emerging Agencies Working Group")
     old = f.WorkingGroupFactory(acronym="OLDWG", name="Old Working Group", mandate=None)
-    f.WorkingGroupFactory(
+    cwg = f.WorkingGroupFactory(
         acronym="CWG",
         name="Commercialisation Working Group",
         mandate__text="The CWG will publish its paper in 2026.\n\n  Then it will review it.  ",
+    )
+    # A co-chair known only by a username (no first or last name in the account).
+    f.CoChairAppointmentFactory(
+        person=f.UserFactory(username="cwg-chair"), group=cwg, agency=nasa, starts_on=_day(1)
     )
     erwg = f.WorkingGroupFactory(acronym="ERWG", name="Exploration Roadmap Working Group")
     iawg = f.WorkingGroupFactory(acronym="IAWG", name="International Architecture Working Group")
