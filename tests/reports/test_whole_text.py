@@ -257,9 +257,10 @@ def world(cast):
     return cast
 
 
-@pytest.mark.parametrize("year", [2024, 2025])
+@pytest.mark.parametrize("year", [2023, 2024, 2025])
 def test_a_small_forums_draft_reads_as_its_golden_text(world, year):
-    # 2025 has one of everything; 2024, a quiet year, the sentences of a year without events.
+    # 2025 has one of everything; 2024, a quiet year, the sentences of a year without events;
+    # 2023, a year the record holds nothing for (empty Highlights, no publication).
     drafted_on = datetime.date(year + 1, 3, 1)
     facts = report_facts(year=year, today=drafted_on)
     report = report_build(facts=facts, version=2, drafted_on=drafted_on)
@@ -291,3 +292,15 @@ def test_each_section_is_announced_before_it_is_built(world):
     )
     assert announced == [(s.key, s.title) for s in report.sections]
     assert announced == section_plan(YEAR) and len(announced) == 8
+
+
+def test_a_blank_executive_summary_counts_as_none_written(world):
+    # The writer refuses a blank text; a row left blank by a fixture or a restore still drafts.
+    factories.ReportNarrativeFactory(year=YEAR, executive_summary=" \n\n ")
+    drafted_on = datetime.date(2026, 3, 1)
+    report = report_build(
+        facts=report_facts(year=YEAR, today=drafted_on), version=2, drafted_on=drafted_on
+    )
+    summary = next(s for s in report.sections if s.key == "executive_summary")
+    assert summary.blocks[0].kind == "note" and "Drafted from the record" in summary.blocks[0].text
+    assert [i for i in report.checklist if "no narrative for 2025" in i.what]
