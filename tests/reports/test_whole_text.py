@@ -253,6 +253,21 @@ def world(cast):
     planned.planned_deliverables.set([stuck])
     f.OutlookItemFactory(year=YEAR, group=swg, position=1, text="Done.", assessment="achieved")
     f.OutlookItemFactory(year=YEAR, group=None, position=1, text="ISECG will " + "meet " * 30)
+    # Sources that disagree on a co-chair's start and on a delegate's end, not yet settled.
+    from apps.agencies.models import DelegateAppointment
+    from apps.groups.models import CoChairAppointment
+
+    swg_chair = CoChairAppointment.objects.get(group=swg)
+    nasa_delegate = DelegateAppointment.objects.get(agency=nasa)
+    for date, precision in [(_day(1, 1, 2020), "year"), (_day(6, 1, 2020), "month")]:
+        f.AppointmentAccountFactory(
+            chair=None, cochair=swg_chair, date=date, precision=precision,
+            source=f"Minutes ({precision})", words="Co-chair since then.",
+        )  # fmt: skip
+    for date, source in [(_day(1, 1, 2024), "ISECG 2024 report"), (_day(1, 1, 2025), "Minutes")]:
+        f.AppointmentAccountFactory(
+            chair=None, delegate=nasa_delegate, edge="end", date=date, source=source, words="Left."
+        )
     Deliverable.history.filter(id=stuck.pk).update(history_date=timezone.now().replace(year=2024))
     return cast
 
