@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from apps.agencies.models import Agency
 from apps.agencies.selectors import members_on
@@ -89,7 +89,8 @@ def report_facts(*, year: int, today: datetime.date) -> ReportFacts:
                 queryset=Deliverable.objects.select_related("lead_group"),
             ),
         )
-        .order_by("year", "group__acronym", "position")
+        # The ISECG Priorities (no group) first on every database, as the report prints them.
+        .order_by("year", F("group__acronym").asc(nulls_first=True), "position")
     )
     planned_ids = OutlookItem.planned_deliverables.through.objects.filter(
         outlookitem__year__in=[year, year + 1]
