@@ -690,6 +690,9 @@ class ReportBuilder:
             sentence = f"{subject} began merging parts of their mandates"
         else:
             verb = {
+                # A merger or absorption the record holds without the group taking over.
+                Kind.MERGER: "merged",
+                Kind.ABSORPTION: "absorbed",
                 Kind.CLOSURE: "closed",
                 Kind.RENAMING: "renamed",
                 Kind.SPLIT: "split",

@@ -117,7 +117,7 @@ def world(cast):
     )
     erwg = f.WorkingGroupFactory(acronym="ERWG", name="Exploration Roadmap Working Group")
     iawg = f.WorkingGroupFactory(acronym="IAWG", name="International Architecture Working Group")
-    f.WorkingGroupFactory(acronym="NMWG", name="No Mandate Working Group", mandate=None)
+    nmwg = f.WorkingGroupFactory(acronym="NMWG", name="No Mandate Working Group", mandate=None)
     later = f.WorkingGroupFactory(
         acronym="NEWG", name="New Working Group", established_on=_day(1, 1, 2027)
     )
@@ -149,6 +149,10 @@ def world(cast):
         new_groups=[{"name": "A Group", "acronym": "AG"}, {"name": "B Group", "acronym": "BG"}],
     )  # fmt: skip
     change(Kind.MANDATE_CHANGE, [twg], summary="")
+    # A merger and an absorption the record holds without the group taking over (written
+    # before the tracker asked for it): told without naming one.
+    change(Kind.MERGER, [cwg, nmwg], summary="", effective_on=_day(8))
+    change(Kind.ABSORPTION, [nmwg], summary="", effective_on=_day(8))
     proposal = f.StructuralChangeFactory(
         kind=Kind.CLOSURE, effective_on=_day(11), summary="Close the " + "very " * 20 + "old group."
     )
@@ -184,12 +188,13 @@ def world(cast):
     product(K.TECHNICAL_REPORT, "Gap report", 2)
     product(K.PLAN, "Plan", 1, 20, lead_group=swg, summary="")
     product(K.DATABASE, "Database", 1, 10)
+    product(K.DATABASE, "Analogue database", 1, 10)  # same kind and day: by title
     product(K.OTHER, "Other product", 1, 1, lead_group=esawg, published_precision="year")
     product(K.WEBNEWS, "A webnews product", 6)
     product(K.CONFERENCE_PAPER, "Conference paper", 5)
     product(K.WHITE_PAPER, "Chapter of the roadmap", 4, part_of=roadmap)
     product(K.WHITE_PAPER, "Told elsewhere", 3, listed_as_publication=False)
-    product(K.WHITE_PAPER, "Withdrawn paper", 2, state="withdrawn")
+    withdrawn = product(K.WHITE_PAPER, "Withdrawn paper", 2, state="withdrawn")
     older = cast.deliverable(
         state="published", kind=K.WHITE_PAPER, title="Older paper",
         published_on=_day(6, 1, 2024), summary="",
@@ -258,7 +263,12 @@ def world(cast):
     f.OutlookItemFactory(year=2026, group=later, position=1, text="NEWG will start.")
     # This year's outlook: one assessed, two not; a planned product whose state stood still.
     stuck = cast.deliverable(state="drafting", kind=K.PLAN, title="Stuck plan", percent_complete=40)
-    cast.deliverable(state="drafting", kind=K.PLAN, title="Moving plan")
+    moving = cast.deliverable(state="drafting", kind=K.PLAN, title="Moving plan", summary="")
+    # A talk on a plan not yet published, and on the withdrawn paper (never told again).
+    preview = f.ActivityFactory(
+        kind="talk", title="Plan preview", event="IAC 2025", occurred_on=_day(10, 2), summary=""
+    )
+    preview.deliverables.set([moving, withdrawn])
     planned = f.OutlookItemFactory(
         year=YEAR, group=twg, position=1, text="TWG will draft the plan."
     )
