@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address mails link to: where `make demo`/`make run` serve, unless set.
+SITE_URL ?= http://$(HOST):$(PORT)
+demo run: export SITE_URL := $(SITE_URL)
 
 .PHONY: demo test lint check audit lock mutation client run worker beat clean
 
@@ -19,12 +22,18 @@ $(VENV)/.dev: requirements-dev.lock | $(BIN)/python
 	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@ $(VENV)/.runtime
 
-## demo: install, migrate the embedded SQLite database, load the record and demo accounts, serve
+## demo: install, migrate the embedded SQLite database, load the record and demo accounts, draft
+## the 2025 annual report unless it has a draft, serve; a second run changes nothing
 demo: $(VENV)/.runtime
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --verbosity 0
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo --sample-round
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py draft_annual_report 2025
-	@echo "Serving http://$(HOST):$(PORT)/ (admin at /admin/). Ctrl-C to stop."
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo --sample-round --annual-report 2025
+	@echo "Serving $(SITE_URL)/ (admin at /admin/). Ctrl-C to stop."
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## run: migrate and serve what the database holds, without seeding anything
+run: $(VENV)/.runtime
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --verbosity 0
+	@echo "Serving $(SITE_URL)/ (admin at /admin/). Ctrl-C to stop."
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: install what the tests need and run the whole suite

@@ -5,6 +5,8 @@ from apps.core.views import healthz, livez
 
 # A plain page, or JSON under /api/, never a traceback; 503 while the database is down.
 handler500 = "apps.web.errors.server_error"
+# The site's page, with what was missing; 403.html is Django's own handler's template.
+handler404 = "apps.web.errors.page_not_found"
 
 admin.site.site_header = "ISECG deliverables tracker"
 admin.site.site_title = "ISECG tracker"

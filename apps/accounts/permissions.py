@@ -48,33 +48,33 @@ def is_reader(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
-def cochaired_group_ids(user: AnyUser, day: datetime.date | None = None) -> set[int]:
-    """The working groups this user co-chairs on `day` (today by default)."""
-    if not is_reader(user):
-        return set()
+def cochair_appointments(user: AnyUser, day: datetime.date | None = None):
+    """The co-chair appointments this user holds on `day` (today by default)."""
     from apps.groups.models import CoChairAppointment
 
-    day = _today(day)
-    return set(
-        CoChairAppointment.objects.filter(in_force_on(day), person=user).values_list(
-            "group_id", flat=True
-        )
-    )
+    if not is_reader(user):
+        return CoChairAppointment.objects.none()
+    return CoChairAppointment.objects.filter(in_force_on(_today(day)), person=user)
+
+
+def cochaired_group_ids(user: AnyUser, day: datetime.date | None = None) -> set[int]:
+    """The working groups this user co-chairs on `day` (today by default)."""
+    return set(cochair_appointments(user, day).values_list("group_id", flat=True))
+
+
+def delegate_appointments(user: AnyUser, day: datetime.date | None = None):
+    """The delegations this user is in on `day` (today by default): as head of delegation or as
+    an alternate."""
+    from apps.agencies.models import DelegateAppointment
+
+    if not is_reader(user):
+        return DelegateAppointment.objects.none()
+    return DelegateAppointment.objects.filter(in_force_on(_today(day)), person=user)
 
 
 def delegate_agency_ids(user: AnyUser, day: datetime.date | None = None) -> set[int]:
-    """The agencies this user may state positions for on `day` (today by default): as head of
-    delegation or as an alternate."""
-    if not is_reader(user):
-        return set()
-    from apps.agencies.models import DelegateAppointment
-
-    day = _today(day)
-    return set(
-        DelegateAppointment.objects.filter(in_force_on(day), person=user).values_list(
-            "agency_id", flat=True
-        )
-    )
+    """The agencies this user may state positions for on `day` (today by default)."""
+    return set(delegate_appointments(user, day).values_list("agency_id", flat=True))
 
 
 def is_cochair_of(user: AnyUser, group_id: int | None, day: datetime.date | None = None) -> bool:

@@ -23,19 +23,31 @@ def demo_email(username: str) -> str:
 class DemoAccount:
     username: str
     role: str
+    name: str  # first and last name, so pages and mails greet a person
     group: str = ""  # working group acronym, for a co-chair
     agency: str = ""  # agency acronym, for a co-chair or delegate
 
 
 DEMO_ACCOUNTS = (
-    DemoAccount("secretariat", "ISECG secretariat"),
-    DemoAccount("cochair-twg", "co-chair of TWG", group="TWG", agency="JAXA"),
-    DemoAccount("cochair-swg", "co-chair of SWG", group="SWG", agency="ESA"),
-    DemoAccount("delegate-nasa", "head of the NASA delegation", agency="NASA"),
-    DemoAccount("delegate-esa", "head of the ESA delegation", agency="ESA"),
-    DemoAccount("sam", "senior agency manager"),
-    DemoAccount("reader", "reader"),
+    DemoAccount("secretariat", "ISECG secretariat", "Sofia Secretariat"),
+    DemoAccount("cochair-twg", "co-chair of TWG", "Ana Cochair", group="TWG", agency="JAXA"),
+    DemoAccount("cochair-swg", "co-chair of SWG", "Ben Cochair", group="SWG", agency="ESA"),
+    DemoAccount("delegate-nasa", "head of the NASA delegation", "Dana Delegate", agency="NASA"),
+    DemoAccount("delegate-esa", "head of the ESA delegation", "Erik Delegate", agency="ESA"),
+    DemoAccount("sam", "senior agency manager", "Maria Manager"),
+    DemoAccount("reader", "reader", "Rui Reader"),
 )
+
+
+def demo_person_fill(user: User, *, name: str) -> bool:
+    """Give a demo account a name and an address where it has none (an edit is kept); True
+    when anything was missing."""
+    first, last = name.split(" ", 1)
+    wanted = {"first_name": first, "last_name": last, "email": demo_email(user.username)}
+    missing = {field: value for field, value in wanted.items() if not getattr(user, field)}
+    for field, value in missing.items():
+        setattr(user, field, value)
+    return bool(missing)
 
 
 def demo_accounts_ensure(*, password: str) -> tuple[DemoAccount, ...]:
@@ -50,13 +62,21 @@ def demo_accounts_ensure(*, password: str) -> tuple[DemoAccount, ...]:
         }
         for account in DEMO_ACCOUNTS:
             user, _ = User.objects.get_or_create(username=account.username)
-            user.set_password(password)
+            # A second run changes nothing: the password is set only when it differs (a new
+            # hash each time otherwise), the name and address only when missing.
+            changed = not user.check_password(password)
+            if changed:
+                user.set_password(password)
             # An address, so the demo's mails (printed to the console) reach someone.
-            user.email = user.email or demo_email(account.username)
+            changed |= demo_person_fill(user, name=account.name)
             # Only the secretariat administers the record in the admin until roles are enforced
             # there: the others sign in to read.
-            user.is_staff = user.is_superuser = account.username == "secretariat"
-            user.save()
+            staff = account.username == "secretariat"
+            if (user.is_staff, user.is_superuser) != (staff, staff):
+                user.is_staff = user.is_superuser = staff
+                changed = True
+            if changed:
+                user.save()
             if account.username == "secretariat":
                 user.groups.add(role_groups[Role.SECRETARIAT])
             elif account.username == "sam":

@@ -1,5 +1,6 @@
-"""Password reset: asking for the e-mail is throttled, following its link lifts a sign-in
-pause. Django's own views, with only that added."""
+"""Signing out, and password reset: asking for the e-mail is throttled, following its link
+lifts a sign-in pause. Django's own views, with only that added; their pages and the reset
+mail are the site's (ACCOUNT_PAGES), not the admin's templates of the same names."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,12 +15,41 @@ from .throttles import (
     slow_down_message,
 )
 
+SIGNED_OUT = "You are signed out."
+
+# The site's templates for Django's account views: the admin ships registration/*.html of
+# these names, and the admin comes first among the apps, so they are named apart.
+ACCOUNT_PAGES = "web/accounts/"
+
+
+class SigningOutView(auth_views.LogoutView):
+    """Ends the session, then the sign-in page (LOGOUT_REDIRECT_URL) says so."""
+
+    def post(self, request, *args, **kwargs):
+        was_signed_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_signed_in:
+            # The session is gone: the message travels in the messages cookie.
+            messages.success(request, SIGNED_OUT)
+        return response
+
 
 class ThrottledPasswordResetView(auth_views.PasswordResetView):
     """At most REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["password_reset"] requests per client
     address and ["password_reset_email"] per e-mail address typed; refused the same way whether
     an account has that e-mail or not. With the counters unreachable, refused for now (503):
-    an unthrottled form would let anyone flood a person's mailbox."""
+    an unthrottled form would let anyone flood a person's mailbox.
+
+    The mail goes out through EMAIL_BACKEND (the outbox, like every mail) and links to
+    SITE_URL, never to whatever host the request named."""
+
+    template_name = ACCOUNT_PAGES + "password_reset_form.html"
+    email_template_name = ACCOUNT_PAGES + "password_reset_email.txt"
+    subject_template_name = ACCOUNT_PAGES + "password_reset_subject.txt"
+
+    @property
+    def extra_email_context(self) -> dict:  # read when the mail is written, as settings are then
+        return {"site_url": settings.SITE_URL, "timeout_days": _reset_timeout_days()}
 
     def form_valid(self, form):
         email = form.cleaned_data["email"]
@@ -28,9 +58,8 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
         except CountersUnavailable:
             return self._refused(form, UNAVAILABLE_MESSAGE, 503, UNAVAILABLE_RETRY_SECONDS)
         if not verdict.allowed:
-            days = settings.PASSWORD_RESET_TIMEOUT // 86400
             message = slow_down_message(verdict, "password reset requests") + (
-                f" A link already e-mailed stays valid for {days} days."
+                f" A link already e-mailed stays valid for {_reset_timeout_days()} days."
             )
             return self._refused(form, message, 429, verdict.retry_after)
         return super().form_valid(form)
@@ -42,10 +71,15 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
         return response
 
 
+def _reset_timeout_days() -> int:
+    return settings.PASSWORD_RESET_TIMEOUT // 86400
+
+
 class UnlockingPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Setting a new password through the e-mailed link clears the account's wrong passwords
     and signs the person in, which also makes this address one of the account's usual ones."""
 
+    template_name = ACCOUNT_PAGES + "password_reset_confirm.html"
     post_reset_login = True
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = settings.LOGIN_REDIRECT_URL

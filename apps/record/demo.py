@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.services import DEMO_APPOINTMENTS_START, DEMO_SOURCE, demo_email
+from apps.accounts.services import DEMO_APPOINTMENTS_START, DEMO_SOURCE, demo_person_fill
 from apps.agencies.models import Agency, DelegateAppointment
 from apps.deliverables.models import Deliverable
 from apps.deliverables.services import deliverable_transition
@@ -28,6 +28,7 @@ from apps.meetings.agenda import agenda_build
 from apps.meetings.services import meeting_schedule
 from apps.plenary.models import PlenaryMeeting
 from apps.plenary.services import consensus_round_open
+from apps.reports.models import ReportDraft
 
 # (title, co-chair's demo account, walk the product to a round on its latest revision?)
 SAMPLES = [
@@ -35,12 +36,13 @@ SAMPLES = [
     ("Science Coordination and Collaboration Plan (SCCP)", "cochair-swg", False),
 ]
 WALK_REASON = "Demo walk-through on sample texts (not the state of the ISECG record)"
-# (username, agency, role): with the demo accounts' NASA and ESA heads, five agencies reachable.
+# (username, name, agency, role): with the demo accounts' NASA and ESA heads, five agencies
+# reachable.
 DEMO_DELEGATES = [
-    ("head-jaxa", "JAXA", DelegateAppointment.Role.HEAD),
-    ("head-csa", "CSA", DelegateAppointment.Role.HEAD),
-    ("alternate-nasa", "NASA", DelegateAppointment.Role.ALTERNATE),
-    ("alternate-asi", "ASI", DelegateAppointment.Role.ALTERNATE),
+    ("head-jaxa", "Jun Head", "JAXA", DelegateAppointment.Role.HEAD),
+    ("head-csa", "Claire Head", "CSA", DelegateAppointment.Role.HEAD),
+    ("alternate-nasa", "Alex Alternate", "NASA", DelegateAppointment.Role.ALTERNATE),
+    ("alternate-asi", "Giulia Alternate", "ASI", DelegateAppointment.Role.ALTERNATE),
 ]
 SAMPLE_MEETING_TITLE = "Sample plenary (demo)"
 SAMPLE_ZONE = "Europe/Paris"
@@ -52,15 +54,14 @@ def demo_delegations_ensure() -> list[tuple[str, str, str, str]]:
     (username, agency, role, address)."""
     users = get_user_model().objects
     made = []
-    for username, acronym, role in DEMO_DELEGATES:
+    for username, name, acronym, role in DEMO_DELEGATES:
         agency = Agency.objects.filter(acronym=acronym).first()
         if agency is None:
             continue
-        user, _ = users.get_or_create(
-            username=username, defaults={"email": demo_email(username), "is_active": True}
-        )
-        if not user.has_usable_password():
-            user.set_unusable_password()
+        user, created = users.get_or_create(username=username, defaults={"is_active": True})
+        if created:
+            user.set_unusable_password()  # they only receive mail: nobody signs in as them
+        if demo_person_fill(user, name=name) or created:
             user.save()
         DelegateAppointment.objects.get_or_create(
             person=user,
@@ -81,6 +82,17 @@ def demo_delegations_ensure() -> list[tuple[str, str, str, str]]:
             )
         )
     return made
+
+
+def demo_report_draft_of(year: int) -> ReportDraft | None:
+    """The year's annual report draft the demo already has, queued, running or done (a failed
+    one does not count: the next run drafts again), or None."""
+    return (
+        ReportDraft.objects.filter(year=year)
+        .exclude(state=ReportDraft.State.FAILED)
+        .order_by("-version")
+        .first()
+    )
 
 
 def demo_plenary_ensure(*, now: datetime.datetime | None = None) -> PlenaryMeeting | None:

@@ -2,14 +2,17 @@
 shape, never a traceback. A database outage is a 503 that says to try again shortly; the
 app reconnects by itself (CONN_HEALTH_CHECKS) once the database is back.
 
-These views must not touch the database: the request may have failed because it is down.
+server_error must not touch the database: the request may have failed because it is down.
+A missing page (page_not_found) is no failure: it is the site's page, with its navigation.
 """
 
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template import loader
+from django.urls import Resolver404
 
 UNAVAILABLE = (
     "The database is unreachable for the moment (a restart or maintenance). Nothing you sent "
@@ -49,3 +52,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if outage:
         response["Retry-After"] = "30"
     return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: the site's page, saying what the view found missing when it said so in a
+    sentence ("There is no annual report for 2003: ..."); an unknown address says that."""
+    said = ""
+    if isinstance(exception, Http404) and not isinstance(exception, Resolver404):
+        first = exception.args[0] if exception.args else ""
+        said = first if isinstance(first, str) else ""
+    return render(request, "404.html", {"message": said}, status=404)

@@ -9,6 +9,7 @@ from .views import (
     changes,
     comments,
     deliverables,
+    favicon,
     groups,
     home,
     meeting_agenda,
@@ -27,6 +28,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("deliverables/", deliverables.deliverable_list, name="deliverables"),
     path("deliverables/export.csv", deliverables.deliverable_export, name="deliverables-csv"),
     path("deliverables/<int:pk>/", deliverables.deliverable_detail, name="deliverable"),

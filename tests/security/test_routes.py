@@ -519,6 +519,8 @@ WEB = {
     # Whoever holds the address reads the feed as its owner; no session is asked for.
     "web:feed-watched": Rule(public=True, kwargs=feed_kwargs("atom")),
     "web:feed-calendar": Rule(public=True, kwargs=feed_kwargs("calendar")),
+    # Browsers ask for it on every site, before anyone signs in: a redirect to the static SVG.
+    "web:favicon": Rule(public=True),
     "api:token-page": Rule(write=(w("post", SIGNED_IN, lambda x: TOKEN_FORM),)),
     "api:docs": Rule(),
     "healthz": Rule(public=True),
