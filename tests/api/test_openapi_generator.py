@@ -64,10 +64,12 @@ EXPECTED = {"From (reserved word) cannot be used as model name. Renamed to Model
 
 
 def test_the_schema_adds_no_warning_to_what_the_generator_prints_of_itself(generated):
-    # 7.26.0 prints "Failed to get the schema name: null" for a one-model spec too.
+    # 7.26.0 prints "Failed to get the schema name: null" for a one-model spec too, and once
+    # more for some pairs of operations that share an id parameter (an agency's page and its
+    # history, say, each alone print it once): its count follows the generator's walk, not a
+    # fault of the schema, so the messages are compared, not how often each is printed.
     added = [w for w in generated["warnings"] if w not in EXPECTED]
     assert set(added) <= set(generated["baseline"]), generated["warnings"]
-    assert len(added) <= len(generated["baseline"])
 
 
 def test_the_keyword_it_renames_is_still_sent_by_its_name(generated):

@@ -99,9 +99,11 @@ def test_beat_and_a_worker_close_an_expired_round_and_healthz_sees_the_heartbeat
             lambda: (b := heartbeat_last(CLOSE_EXPIRED_ROUNDS)) and b.finished_at and b.runs,
             seconds=30, what="the run's heartbeat",
         )  # fmt: skip
+        # A run counts from its start, its count lands at its end: wait for the end too.
         wait_until(
-            lambda: heartbeat_last(CLOSE_EXPIRED_ROUNDS).runs > first_runs,
-            seconds=8 * INTERVAL, what="another run of the job",
+            lambda: (b := heartbeat_last(CLOSE_EXPIRED_ROUNDS)).runs > first_runs
+            and b.finished_at is not None and b.finished_at >= b.started_at,
+            seconds=8 * INTERVAL, what="another run of the job, finished",
         )  # fmt: skip
         last = heartbeat_last(CLOSE_EXPIRED_ROUNDS)
         assert (last.failed, last.count, last.error) == (False, 0, "")

@@ -40,7 +40,7 @@ from apps.groups.models import (
     WorkingGroup,
 )
 from apps.plenary.models import PlenaryMeeting
-from apps.reports.models import ReportNarrative
+from apps.reports.models import ReportHighlight, ReportListing, ReportNarrative
 from tests import factories
 from tests.security.test_routes import (
     ADMIN_EXTRA,
@@ -145,6 +145,8 @@ def read_world(users: dict) -> dict:
         "meeting": first(PlenaryMeeting) or factories.PlenaryMeetingFactory(),
         "draft": factories.done_report_draft(requested_by=users["secretariat"]),
         "narrative": first(ReportNarrative) or factories.ReportNarrativeFactory(),
+        "highlight": first(ReportHighlight) or factories.ReportHighlightFactory(),
+        "listing": first(ReportListing) or factories.ReportListingFactory(group=twg),
         "revision": factories.RevisionFactory(
             deliverable=deliverable("submitted"), uploaded_by=users["secretariat"]
         ),

@@ -165,7 +165,13 @@ def test_a_pool_process_killed_mid_draft_is_rejected_back_to_the_queue(env, clie
 def test_several_workers_drafting_several_years_at_once_finish_each_once(env):
     media = Path(env["ISECG_TEST_MEDIA_ROOT"])
     logs = media.parent
-    workers = [worker(env, logs / f"worker-{n}.log", f"host{n}", step_delay=0.1) for n in range(3)]
+    # Sharing, not redelivery, is under test: a visibility timeout longer than any draft (its
+    # PDF step alone can outlast the module's 4 s on a busy machine, and Redis would hand the
+    # unfinished message to a second worker, a takeover the redelivery tests cover).
+    sharing = {**env, "CELERY_VISIBILITY_TIMEOUT": "300"}
+    workers = [
+        worker(sharing, logs / f"worker-{n}.log", f"host{n}", step_delay=0.1) for n in range(3)
+    ]
     try:
         # One process asks for seven years and a second version of 2025, all at once.
         years = [2019, 2020, 2021, 2022, 2023, 2024, 2025, 2025]
