@@ -103,6 +103,7 @@ def world(cast):
         name="Strategic Communications Working Group",
         mandate__text="SCWG runs the communications plan until 2026.",
         mandate__in_force_from=_day(1, 1, 2024),
+        established_on=_day(1, 1, 2010),
     )
     esawg = f.WorkingGroupFactory(acronym="ESAWG", name="Emerging Agencies Working Group")
     old = f.WorkingGroupFactory(acronym="OLDWG", name="Old Working Group", mandate=None)
@@ -142,8 +143,9 @@ def world(cast):
     merger = change(Kind.MERGER, [erwg, iawg], into_group=erwg, summary="", effective_on=_day(2))
     change(Kind.PARTIAL_MERGER, [erwg, iawg], summary="Parts merged.", decision="Agreed.")
     change(Kind.ESTABLISHMENT, [], new_groups=[{"name": "Lunar Group", "acronym": "LG"}])
-    change(Kind.CLOSURE, [old], summary="OLDWG closed.")
-    change(Kind.RENAMING, [swg], summary="SWG renamed.")
+    # The closure's record names the group its work went to: still told as a closure.
+    change(Kind.CLOSURE, [old], summary="OLDWG closed.", into_group=scwg)
+    renaming = change(Kind.RENAMING, [swg], summary="SWG renamed.")
     change(
         Kind.SPLIT, [twg, swg],
         new_groups=[{"name": "A Group", "acronym": "AG"}, {"name": "B Group", "acronym": "BG"}],
@@ -169,6 +171,21 @@ def world(cast):
     closing = StructuralChange.objects.get(kind=Kind.CLOSURE, state="decided")
     old.status, old.status_change = GroupStatus.CLOSED, closing
     old.save()
+    # At the start of 2026: JANWG is established that very day (active); DAYWG closed that day
+    # (ended); YRWG closes "in 2026", dated to the year only (still active on its first day).
+    f.WorkingGroupFactory(
+        acronym="JANWG", name="January Working Group", established_on=_day(1, 1, 2026)
+    )
+    for acronym, precision in [("DAYWG", "day"), ("YRWG", "year")]:
+        ending = f.StructuralChangeFactory(
+            kind=Kind.CLOSURE, state="decided", applied_at=timezone.now(),
+            effective_on=_day(1, 1, 2026), effective_precision=precision, summary="Ends.",
+        )  # fmt: skip
+        ended = f.WorkingGroupFactory(
+            acronym=acronym, name=f"Group {acronym}", status=GroupStatus.CLOSED,
+            status_change=ending,
+        )  # fmt: skip
+        ending.groups.set([ended])
     # BTWG absorbed this year into OLDWG, which closed too (its sentence closes Annex III).
     f.WorkingGroupFactory(
         acronym="BTWG", name="Benefits Team Working Group", status=GroupStatus.ABSORBED,
@@ -243,7 +260,7 @@ def world(cast):
     )  # fmt: skip
     f.ReportHighlightFactory(year=YEAR, position=2, heading="Technology", group=twg, text="TWG.")
     f.ReportHighlightFactory(
-        year=YEAR, position=3, heading="Consolidation", change=absorbed, text="C."
+        year=YEAR, position=3, heading="A new name", change=renaming, text="C."
     )
     f.ReportHighlightFactory(
         year=YEAR, position=4, heading="Hidden", text="Not shown.", shown=False
@@ -269,6 +286,12 @@ def world(cast):
         kind="talk", title="Plan preview", event="IAC 2025", occurred_on=_day(10, 2), summary=""
     )
     preview.deliverables.set([moving, withdrawn])
+    # Two plans not yet published, promoted Zeta first: told by title, Alpha first.
+    for day, title in [(3, "Zeta plan"), (4, "Alpha plan")]:
+        plan = cast.deliverable(state="drafting", kind=K.PLAN, title=title, summary="")
+        f.ActivityFactory(
+            kind="talk", title=f"{title} talk", event="IAC 2025", occurred_on=_day(10, day)
+        ).deliverables.set([plan])
     planned = f.OutlookItemFactory(
         year=YEAR, group=twg, position=1, text="TWG will draft the plan."
     )
