@@ -65,7 +65,7 @@ def world(cast):
     published in reverse order of their rank, promotions, webnews, a written highlight, listings
     that rename and reorder, outlook items shared and missing, and gaps the checklist names."""
     from apps.deliverables.models import Deliverable
-    from apps.groups.models import GroupStatus, StructuralChange
+    from apps.groups.models import GroupStatus, StructuralChange, WorkingGroup
 
     f = factories
     esa, jaxa, nasa = (cast.agencies[a] for a in ("ESA", "JAXA", "NASA"))
@@ -275,7 +275,10 @@ def world(cast):
     joint = f.OutlookItemFactory(year=2026, group=erwg, position=2, text="Jointly, both will meet.")
     joint.partner_groups.set([iawg])
     f.OutlookItemFactory(year=2026, group=twg, position=1, text="TWG will assess.")
-    f.OutlookItemFactory(year=2026, group=twg, position=2, text="TWG will also publish.")
+    # Shared with DAYWG, which ended on 1 January 2026 and wrote nothing of its own.
+    f.OutlookItemFactory(
+        year=2026, group=twg, position=2, text="TWG will also publish, with DAYWG."
+    ).partner_groups.set([WorkingGroup.objects.get(acronym="DAYWG")])
     f.OutlookItemFactory(year=2026, group=old, position=1, text="OLDWG will wind down.")
     f.OutlookItemFactory(year=2026, group=later, position=1, text="NEWG will start.")
     # This year's outlook: one assessed, two not; a planned product whose state stood still.
