@@ -320,23 +320,24 @@ def world(cast):
     return cast
 
 
+def _drafted(year: int, **options):
+    """The year's draft as the worker builds it, on 1 March of the next year."""
+    drafted_on = datetime.date(year + 1, 3, 1)
+    facts = report_facts(year=year, today=drafted_on)
+    return report_build(facts=facts, version=2, drafted_on=drafted_on, **options)
+
+
 @pytest.mark.parametrize("year", [2006, 2023, 2024, 2025])
 def test_a_small_forums_draft_reads_as_its_golden_text(world, year):
     # 2025 has one of everything; 2024, a quiet year, the sentences of a year without events;
     # 2023, a year the record holds nothing for (empty Highlights, no publication); 2006, a
     # year before any member joined or any chair was named.
-    drafted_on = datetime.date(year + 1, 3, 1)
-    facts = report_facts(year=year, today=drafted_on)
-    report = report_build(facts=facts, version=2, drafted_on=drafted_on)
-    check_whole_text(f"small-forum-{year}", whole_text(report))
+    check_whole_text(f"small-forum-{year}", whole_text(_drafted(year)))
 
 
 def test_a_written_executive_summary_replaces_the_drafted_one(world):
     factories.ReportNarrativeFactory(year=YEAR, executive_summary="First.\n\n  \n Second.  \n\n")
-    drafted_on = datetime.date(2026, 3, 1)
-    report = report_build(
-        facts=report_facts(year=YEAR, today=drafted_on), version=2, drafted_on=drafted_on
-    )
+    report = _drafted(YEAR)
     summary = next(s for s in report.sections if s.key == "executive_summary")
     assert [(b.kind, b.text) for b in summary.blocks] == [
         ("paragraph", "First."),
@@ -347,13 +348,7 @@ def test_a_written_executive_summary_replaces_the_drafted_one(world):
 
 def test_each_section_is_announced_before_it_is_built(world):
     announced = []
-    drafted_on = datetime.date(2026, 3, 1)
-    report = report_build(
-        facts=report_facts(year=YEAR, today=drafted_on),
-        version=2,
-        drafted_on=drafted_on,
-        on_section=lambda key, title: announced.append((key, title)),
-    )
+    report = _drafted(YEAR, on_section=lambda key, title: announced.append((key, title)))
     assert announced == [(s.key, s.title) for s in report.sections]
     assert announced == section_plan(YEAR) and len(announced) == 8
 
@@ -361,10 +356,7 @@ def test_each_section_is_announced_before_it_is_built(world):
 def test_a_blank_executive_summary_counts_as_none_written(world):
     # The writer refuses a blank text; a row left blank by a fixture or a restore still drafts.
     factories.ReportNarrativeFactory(year=YEAR, executive_summary=" \n\n ")
-    drafted_on = datetime.date(2026, 3, 1)
-    report = report_build(
-        facts=report_facts(year=YEAR, today=drafted_on), version=2, drafted_on=drafted_on
-    )
+    report = _drafted(YEAR)
     summary = next(s for s in report.sections if s.key == "executive_summary")
     assert summary.blocks[0].kind == "note" and "Drafted from the record" in summary.blocks[0].text
     assert [i for i in report.checklist if "no narrative for 2025" in i.what]
