@@ -92,7 +92,9 @@ WSGI_APPLICATION = "isecg_tracker.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # templates/: overrides of installed apps' templates (the admin's base_site.html),
+        # which the app directories, searched in INSTALLED_APPS order, would not let win.
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -260,6 +262,11 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI served by the app itself: no asset from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No deep links: Swagger UI puts each one inside the operation's toggle button, a link
+    # nested in a button that keyboards and screen readers cannot reach apart (axe's
+    # nested-interactive), too small a target besides.
+    # No syntax colours: the theme's colours on its dark background are below 4.5:1.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "syntaxHighlight": False},
     "REDOC_DIST": "SIDECAR",
     # minLength: 1 on input text that refuses blanks, anyOf for blank-able URLs,
     # additionalProperties: false and Retry-After: apps/api/schema.py.

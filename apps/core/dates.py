@@ -116,6 +116,16 @@ def describe_date(value: datetime.date | None, precision: str) -> str:
     return date_as_stored(value, precision, style=LONG) if value else "date unknown"
 
 
+def date_for_people(day: datetime.date | datetime.datetime | None) -> str:
+    """A day as people read it, "7 December 2026": for messages, errors and mails, which name a
+    day (a deadline, a bound, a day refused), never "2026-12-07"; "" for none."""
+    if day is None:
+        return ""
+    if isinstance(day, datetime.datetime):
+        day = day.date()
+    return date_as_stored(day, P.DAY, style=LONG)
+
+
 # --- what a person types ---------------------------------------------------------------------
 
 TYPING_HELP = (
@@ -181,7 +191,10 @@ def stored_date_checked(
     precision, a day outside the range the tracker holds, or a month or year not stored as its
     first day (a day inside a year-only date would claim a day the record does not give)."""
     if precision not in PRECISIONS:
-        message = f"The precision of the {what} must be one of {', '.join(PRECISIONS)}."
+        # Only a program can send an unknown one (forms offer a choice): name the values it
+        # may send, each with what it means.
+        labels = ", ".join(f"{value} ({label})" for value, label in DatePrecision.choices)
+        message = f"The precision of the {what} must be one of {labels}."
         raise ApplicationError(message, code="invalid", extra=_on(field, message))
     if day is None:
         return None
@@ -191,8 +204,9 @@ def stored_date_checked(
     elif day != period_start(day, precision):
         start = period_start(day, precision)
         message = (
-            f"A {what} known only by its {precision} is stored as its first day ({start}), not "
-            f"{day}: give {start}, or give the day with the precision 'day' (exact day)."
+            f"A {what} known only by its {precision} is stored as its first day "
+            f"({date_for_people(start)}), not {date_for_people(day)}: give "
+            f"{date_for_people(start)}, or give the day with the precision 'exact day'."
         )
     if message:
         raise ApplicationError(message, code="invalid", extra=_on(field, message))
@@ -271,6 +285,7 @@ __all__ = [
     "DatePrecision",
     "StoredDate",
     "date_as_stored",
+    "date_for_people",
     "describe_date",
     "period_end",
     "period_end_sql",

@@ -8,7 +8,10 @@ and one per related model for the labels.
 import datetime
 from collections import defaultdict
 
-from django.db.models import Model, Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import DateField, Model, Q, QuerySet
+
+from .dates import date_as_stored, date_for_people, precision_pairs
 
 HIDDEN_HISTORY_FIELDS = frozenset({"updated_at"})
 # The secretariat's notes on a record (SourcedModel.notes): in no one else's history.
@@ -32,6 +35,29 @@ def headline(record) -> str:
         return f"Added: {_lower_first(reason)}" if reason else "Added"
     who = user.get_full_name() or user.username
     return f"Created by {who}: {reason}" if reason else f"Created by {who}"
+
+
+def field_label(model, name: str) -> str:
+    """A field as people read it: its verbose name ("RAG status", "publication date"), never
+    its code ("rag", "published_on"). For the history, errors and exports; a name the model
+    does not have reads with spaces for underscores."""
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name.replace("_", " ")
+
+
+def when_for_people(moment: datetime.datetime | datetime.date | None) -> str:
+    """A moment as people read it: "7 December 2026, 14:05" (a day alone: "7 December 2026")."""
+    if moment is None:
+        return ""
+    if not isinstance(moment, datetime.datetime):
+        return date_for_people(moment)
+    from django.utils import timezone
+
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return f"{date_for_people(moment)}, {moment:%H:%M}"
 
 
 def history_records(obj: Model) -> QuerySet:
@@ -90,7 +116,9 @@ def _labels(model_fields, records: list, m2m_values) -> dict:
     return labels
 
 
-def _display(field, value, labels) -> str:
+def _display(field, value, labels, precision: str = "day") -> str:
+    """The value as a page prints it: a label for a choice or a related row, a date as
+    precisely as it is stored ("2026", "Dec 2026", "7 Dec 2026"), never a code or an ISO date."""
     if value is None or value == "":
         return ""
     if isinstance(value, list):
@@ -101,6 +129,14 @@ def _display(field, value, labels) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(field, DateField) and isinstance(value, str):
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if type(field) is DateField:
+            return date_as_stored(moment.date(), precision or "day")
+        return when_for_people(moment)
     return str(value)
 
 
@@ -138,12 +174,20 @@ def history_entries(
     ]
     m2m = _m2m_values(type(records[0]), chain)
     labels = _labels(fields, chain, m2m)
+    # A date prints with the precision stored beside it (target_date with target_precision).
+    precision_of = dict(precision_pairs(model))
+
+    def precision(record, field) -> str:
+        name = precision_of.get(field.name)
+        return getattr(record, name, "day") if name and record is not None else "day"
 
     def value_of(record, field):
         if field.many_to_many:
             return m2m.get(field.name, {}).get(record.pk, [])
         return _json_value(getattr(record, field.attname))
 
+    dates_of = {precision_field: date_field for date_field, precision_field in precision_of.items()}
+    by_name = {field.name: field for field in fields}
     entries = []
     for index, record in enumerate(records):
         before = chain[index + 1] if index + 1 < len(chain) else None
@@ -160,12 +204,14 @@ def history_entries(
             changes.append(
                 {
                     "field": field.name,
+                    "label": field_label(model, field.name),
                     "old": old,
                     "new": new,
-                    "old_display": _display(field, old, labels),
-                    "new_display": _display(field, new, labels),
+                    "old_display": _display(field, old, labels, precision(before, field)),
+                    "new_display": _display(field, new, labels, precision(record, field)),
                 }
             )
+        changes = _precisions_folded(changes, dates_of, by_name, record, before, precision, labels)
         entries.append(
             {
                 "id": record.history_id,
@@ -178,3 +224,30 @@ def history_entries(
             }
         )
     return entries
+
+
+def _precisions_folded(changes, dates_of, by_name, record, before, precision, labels) -> list:
+    """A date's precision is said with the date ("2026" → "Dec 2026"), not on a line of its
+    own: its change is dropped beside its date's, and alone it shows as the date re-printed."""
+    changed = {change["field"] for change in changes}
+    folded = []
+    for change in changes:
+        date_name = dates_of.get(change["field"])
+        if date_name is None:
+            folded.append(change)
+        elif date_name not in changed and date_name in by_name and before is not None:
+            field = by_name[date_name]
+            old = _json_value(getattr(before, date_name))
+            new = _json_value(getattr(record, date_name))
+            old_display = _display(field, old, labels, precision(before, field))
+            new_display = _display(field, new, labels, precision(record, field))
+            if old_display != new_display:
+                folded.append(
+                    change
+                    | {
+                        "label": str(field.verbose_name),
+                        "old_display": old_display,
+                        "new_display": new_display,
+                    }
+                )
+    return folded

@@ -50,9 +50,12 @@ def date_outside_range(day: datetime.date) -> str:
         day = day.date()
     if FIRST_DATE <= day <= LAST_DATE:
         return ""
+    # Imported here: core.dates imports this module.
+    from .dates import date_for_people as said
+
     return (
-        f"{day} is outside the dates the tracker holds: give a day from {FIRST_DATE} to "
-        f"{LAST_DATE}."
+        f"{said(day)} is outside the dates the tracker holds: give a day from "
+        f"{said(FIRST_DATE)} to {said(LAST_DATE)}."
     )
 
 

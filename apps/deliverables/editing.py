@@ -7,7 +7,9 @@ title, edition, kind and summary from the consensus round on (the text the agenc
 """
 
 from apps.accounts import permissions
+from apps.core import history
 
+from .models import Deliverable
 from .models import DeliverableState as S
 from .workflow import TERMINAL_STATES
 
@@ -48,20 +50,27 @@ def editable_fields(user, deliverable) -> frozenset[str]:
     return frozenset(fields)
 
 
+def field_label(name: str) -> str:
+    """A deliverable's field as people read it (core.history.field_label): its verbose name."""
+    return history.field_label(Deliverable, name)
+
+
 def why_not_editable(user, deliverable, field: str) -> str:
-    """Why `field` is not open to `user` now: the message a refused edit carries."""
-    state = deliverable.state
+    """Why `field` is not open to `user` now: the message a refused edit carries, in words."""
+    state = deliverable.get_state_display()
+    label = field_label(field)
     if field in WORKFLOW_FIELDS:
-        return f"{field} changes only with a workflow move (e.g. 'Mark published')"
+        return f"the {label} changes only with a workflow move (e.g. 'Mark published')"
     if not permissions.may_edit_deliverable(user, deliverable):
         return f"only the co-chairs of {deliverable.lead_group.acronym} and the secretariat edit it"
-    if field in PROGRESS_FIELDS and state in TERMINAL_STATES:
+    if field in PROGRESS_FIELDS and deliverable.state in TERMINAL_STATES:
         return f"it is {state}: its progress is final"
     if not permissions.may_manage_record(user):
-        progress = ", ".join(PROGRESS_FIELDS)
-        return f"co-chairs change the progress ({progress}); {field} is the secretariat's"
+        # A target's precision goes with its date: one field, as the form shows it.
+        progress = ", ".join(field_label(f) for f in PROGRESS_FIELDS if f != "target_precision")
+        return f"co-chairs change the progress ({progress}); the {label} is the secretariat's"
     if field in AGREED_TEXT_FIELDS:
         return f"it is {state}: the text the plenary agrees to is frozen once a round opens"
     if field in SETUP_FIELDS:
         return f"it is {state}: the lead group and SAM flag are fixed once it is submitted"
-    return f"{field} is not editable"
+    return f"the {label} is not editable"

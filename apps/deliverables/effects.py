@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from apps.core.dates import date_for_people
 from apps.core.errors import ApplicationError
 from apps.core.limits import LAST_DATE
 
@@ -37,9 +38,9 @@ def target_a_year_later(*, deliverable, **_) -> dict:
         return {}
     if target.year >= LAST_DATE.year:
         message = (
-            f"Deferring moves the target date a year later, and {target} a year later is past "
-            f"{LAST_DATE}, the last date the tracker holds. Set an earlier target date, then "
-            "defer."
+            f"Deferring moves the target date a year later, and {deliverable.target_display} a "
+            f"year later is past {date_for_people(LAST_DATE)}, the last date the tracker holds. "
+            "Set an earlier target date, then defer."
         )
         raise ApplicationError(
             message, code="invalid", extra={"fields": {"target_date": [message]}}

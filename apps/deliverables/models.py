@@ -62,8 +62,9 @@ class Deliverable(SourcedModel):
         "groups.WorkingGroup", blank=True, related_name="contributed_deliverables"
     )
     target_date = models.DateField(null=True, blank=True)
-    target_precision = precision_field()
+    target_precision = precision_field(verbose_name="target date precision")
     percent_complete = models.PositiveSmallIntegerField(
+        "progress (%)",
         default=0,
         validators=[
             MaxValueValidator(100, "Progress is a percentage: give a whole number from 0 to 100.")
@@ -73,14 +74,16 @@ class Deliverable(SourcedModel):
     next_milestone = models.CharField(max_length=300, blank=True)
     status_note = models.TextField(blank=True)
     summary = models.TextField(blank=True, help_text="The paragraph a report would quote.")
-    published_on = models.DateField(null=True, blank=True)
-    published_precision = precision_field()
+    published_on = models.DateField("publication date", null=True, blank=True)
+    published_precision = precision_field(verbose_name="publication date precision")
     link = models.URLField(blank=True)
     state = models.CharField(
         max_length=20, choices=DeliverableState.choices, default=DeliverableState.PLANNED
     )
     needs_sam_endorsement = models.BooleanField(
-        default=False, help_text="Approval also needs the senior agency managers' endorsement."
+        "SAM endorsement needed",
+        default=False,
+        help_text="Approval also needs the senior agency managers' endorsement.",
     )
     part_of = models.ForeignKey(
         "self",

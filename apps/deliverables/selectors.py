@@ -10,6 +10,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -26,20 +27,67 @@ from apps.groups.models import WorkingGroup
 from .models import Activity, Deliverable, DeliverableState
 from .workflow import RETURN_MOVE_NAMES
 
-SORTS = {
-    "title": "title",
-    "-title": "-title",
-    "target": "target_date",
-    "-target": "-target_date",
-    "state": "state",
-    "-state": "-state",
-    "group": "lead_group__acronym",
-    "-group": "-lead_group__acronym",
-    "progress": "percent_complete",
-    "-progress": "-percent_complete",
-    "updated": "updated_at",
-    "-updated": "-updated_at",
+# Workflow order, for sorting by state: the path a product takes, then the states off it.
+STATE_ORDER: tuple[str, ...] = (
+    DeliverableState.PLANNED,
+    DeliverableState.DRAFTING,
+    DeliverableState.WG_REVIEW,
+    DeliverableState.SUBMITTED,
+    DeliverableState.IN_CONSENSUS,
+    DeliverableState.SAM_ENDORSEMENT,
+    DeliverableState.APPROVED,
+    DeliverableState.PUBLISHED,
+    DeliverableState.DEFERRED,
+    DeliverableState.WITHDRAWN,
+)
+RAG_ORDER: tuple[str, ...] = (Deliverable.Rag.RED, Deliverable.Rag.AMBER, Deliverable.Rag.GREEN)
+
+
+def _rank(field: str, order: tuple[str, ...]) -> Case:
+    """The value's place in `order`; NULL for a value outside it (no RAG), sorted last."""
+    whens = [When(**{field: value}, then=Value(index)) for index, value in enumerate(order)]
+    return Case(*whens, default=None, output_field=IntegerField())
+
+
+# What the list sorts by: the key in the URL (`sort=state`, `sort=-state` descending), the
+# labels of both directions, and the expression. Rows without a value (no date, no RAG) come
+# last both ways.
+SORT_COLUMNS: dict[str, tuple[str, str, object]] = {
+    "updated": ("changed longest ago", "recently changed", F("updated_at")),
+    "title": ("title", "title, Z to A", F("title")),
+    "group": ("group", "group, Z to A", F("lead_group__acronym")),
+    "state": ("state, in workflow order", "state, furthest first", _rank("state", STATE_ORDER)),
+    "rag": ("RAG, red first", "RAG, green first", _rank("rag", RAG_ORDER)),
+    "progress": ("progress, least first", "progress, most first", F("percent_complete")),
+    # A target sorts by the last day it covers: "2026" after "Mar 2026".
+    "target": ("target date, soonest first", "target date, latest first", F("target_end")),
+    "published": ("published, earliest first", "published, latest first", F("published_on")),
 }
+SORTS: tuple[str, ...] = tuple(key for column in SORT_COLUMNS for key in (column, f"-{column}"))
+DEFAULT_SORT = "-updated"
+
+
+def sort_choices() -> list[tuple[str, str]]:
+    """Every sort as (key, label), the default first, for the "Sort by" menu (a phone shows
+    the list as cards, without column headers)."""
+    choices = [(DEFAULT_SORT, SORT_COLUMNS["updated"][1])]
+    for column, (ascending, descending, _) in SORT_COLUMNS.items():
+        choices += [(column, ascending), (f"-{column}", descending)]
+    return list(dict.fromkeys(choices))
+
+
+def deliverables_sorted(deliverables: QuerySet[Deliverable], sort: str) -> QuerySet[Deliverable]:
+    """`deliverables` in the order `sort` names (a key of SORTS; an unknown one: DEFAULT_SORT),
+    undated or unrated rows last in both directions, then by title."""
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    *_, expression = SORT_COLUMNS[sort.lstrip("-")]
+    if sort.startswith("-"):
+        ordering = expression.desc(nulls_last=True)
+    else:
+        ordering = expression.asc(nulls_last=True)
+    if sort.lstrip("-") == "target":
+        deliverables = with_target_end(deliverables)
+    return deliverables.order_by(ordering, "title", "pk")
 
 
 @dataclass(frozen=True)
@@ -52,7 +100,7 @@ class DeliverableFilter:
     year: int | None = None  # target or publication year
     rag: str = ""
     q: str = ""
-    sort: str = "-updated"
+    sort: str = DEFAULT_SORT
 
 
 def deliverables_filtered(filters: DeliverableFilter) -> QuerySet[Deliverable]:
@@ -77,7 +125,7 @@ def deliverables_filtered(filters: DeliverableFilter) -> QuerySet[Deliverable]:
             | Q(next_milestone__icontains=filters.q)
             | Exists(_revisions().filter(deliverable=OuterRef("pk"), text__icontains=filters.q))
         )
-    return deliverables.order_by(SORTS.get(filters.sort, "-updated_at"), "pk")
+    return deliverables_sorted(deliverables, filters.sort)
 
 
 def _revisions() -> QuerySet:
@@ -181,7 +229,14 @@ def state_counts_by_group() -> dict[str, dict[str, int]]:
         cache.set(key, by_group_id, timeout=24 * 3600)
     # Acronyms are read fresh: a renamed group is shown under its new name at once.
     acronyms = dict(WorkingGroup.objects.filter(pk__in=by_group_id).values_list("pk", "acronym"))
-    return {acronyms[group_id]: states for group_id, states in by_group_id.items()}
+    # An ended group and its successor may share an acronym: they are one bar, as the list's
+    # group filter (by acronym) shows them together.
+    by_acronym: dict[str, dict[str, int]] = {}
+    for group_id, states in by_group_id.items():
+        merged = by_acronym.setdefault(acronyms[group_id], {})
+        for state, n in states.items():
+            merged[state] = merged.get(state, 0) + n
+    return by_acronym
 
 
 def deliverables_of_year(*, year: int, today: datetime.date) -> QuerySet[Deliverable]:
@@ -218,6 +273,75 @@ def webnews_recent(*, limit: int) -> QuerySet[Activity]:
     )
 
 
-def recent_changes(*, limit: int = 12):
-    """The latest changes to deliverables, whoever made them."""
-    return Deliverable.history.select_related("history_user").order_by("-history_date")[:limit]
+def _record_load_q() -> Q:
+    from apps.record.services import RECORD_LOAD_REASON
+
+    return Q(history_change_reason__startswith=RECORD_LOAD_REASON)
+
+
+def _record_loads():
+    return Deliverable.history.filter(_record_load_q())
+
+
+def _scoped(history, deliverable_ids):
+    return history if deliverable_ids is None else history.filter(id__in=deliverable_ids)
+
+
+def recent_changes(*, limit: int = 12, deliverable_ids=None):
+    """The latest changes people made to deliverables (moves, progress, edits), newest first;
+    with `deliverable_ids` (a set or a subquery), only theirs. Rows that loaded the ISECG
+    record are left out: record_loads_summary counts them in one line."""
+    history = Deliverable.history.exclude(_record_load_q()).select_related("history_user")
+    return _scoped(history, deliverable_ids).order_by("-history_date", "-history_id")[:limit]
+
+
+def record_loads_summary(*, deliverable_ids=None) -> dict:
+    """How many deliverables' rows loaded the ISECG record, and when the last was: {"count",
+    "latest"} (latest None when there were none)."""
+    return _scoped(_record_loads(), deliverable_ids).aggregate(
+        count=Count("history_id"), latest=Max("history_date")
+    )
+
+
+# --- what the home page's queues ask of deliverables (apps/web/queues.py) ----------------------
+
+
+def _last_history(*, moves=None, field: str):
+    """The latest history row's `field` of the deliverable, among rows of these moves (any
+    move when None)."""
+    rows = Deliverable.history.filter(id=OuterRef("pk")).exclude(history_move="")
+    if moves is not None:
+        rows = rows.filter(history_move__in=list(moves))
+    return Subquery(rows.order_by("-history_date", "-history_id").values(field)[:1])
+
+
+def with_last_move(deliverables: QuerySet[Deliverable], *, moves=None) -> QuerySet[Deliverable]:
+    """Each with `last_move`, `last_move_at` and `last_move_reason`: its latest workflow move
+    (among `moves`, when given), the history saying when and why."""
+    return deliverables.annotate(
+        last_move=_last_history(moves=moves, field="history_move"),
+        last_move_at=_last_history(moves=moves, field="history_date"),
+        last_move_reason=_last_history(moves=moves, field="history_change_reason"),
+    )
+
+
+def deliverables_in_state(*, state: str) -> QuerySet[Deliverable]:
+    """Deliverables in one workflow state, the soonest target first."""
+    return (
+        Deliverable.objects.filter(state=state)
+        .select_related("lead_group")
+        .order_by("target_date", "title", "pk")
+    )
+
+
+def deliverables_returned_to(*, group_ids) -> QuerySet[Deliverable]:
+    """These groups' deliverables in drafting whose latest move sent them back (returned,
+    objected to, endorsement declined), with_last_move: they wait for their co-chairs."""
+    return (
+        with_last_move(
+            Deliverable.objects.filter(lead_group_id__in=group_ids, state=DeliverableState.DRAFTING)
+        )
+        .filter(last_move__in=list(RETURN_MOVE_NAMES))
+        .select_related("lead_group")
+        .order_by("-last_move_at", "pk")
+    )

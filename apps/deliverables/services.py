@@ -23,7 +23,7 @@ from apps.core.limits import (
 from apps.core.transactions import atomic_retrying
 
 from . import notifications
-from .editing import PROGRESS_FIELDS, editable_fields, why_not_editable
+from .editing import PROGRESS_FIELDS, editable_fields, field_label, why_not_editable
 from .effects import EFFECTS
 from .locks import deliverable_for_update
 from .models import Deliverable, DeliverableState
@@ -64,24 +64,33 @@ def allowed_moves(*, deliverable: Deliverable, user) -> list[Move]:
 
 def move_refusal(deliverable: Deliverable, user, target: str) -> ApplicationError:
     """The error for a move to `target` that this user may not make now: it names the state
-    and the moves they may make."""
+    and the moves they may make, in words (state labels and move labels, never codes)."""
     mine = allowed_moves(deliverable=deliverable, user=user)
-    offered = ", ".join(f"{m.target} ({m.label.lower()})" for m in mine) or "none"
+    # "send to WG review": the label's capitals but its first.
+    offered = ", ".join(
+        f"{m.label[:1].lower()}{m.label[1:]} (to “{state_label(m.target)}”)" for m in mine
+    )
     to_target = [m for m in moves_from(deliverable) if m.target == target]
     by_people = [m for m in to_target if m.by_people]
     code = "forbidden" if by_people else "illegal_move"
+    state, wanted = f"“{state_label(deliverable.state)}”", f"“{state_label(target)}”"
     if by_people:
         why = "you may not make that move"
     elif to_target:
-        why = f"only the outcome of its consensus round moves it to {target}"
+        why = f"only the outcome of its consensus round moves it to {wanted}"
     else:
-        why = f"the workflow has no move from {deliverable.state} to {target}"
+        why = f"the workflow has no move from {state} to {wanted}"
     return ApplicationError(
-        f"Cannot move '{deliverable}' to {target}: it is {deliverable.state} (not from "
-        f"{deliverable.state}: {why}). Moves you may make now: {offered}.",
+        f"Cannot move '{deliverable}' to {wanted}: it is {state} ({why}). "
+        f"Moves you may make now: {offered or 'none'}.",
         code=code,
         extra={"state": deliverable.state, "allowed": [m.target for m in mine]},
     )
+
+
+def state_label(state: str) -> str:
+    """A workflow state as people read it: "submitted to the plenary", not "submitted"."""
+    return str(DeliverableState(state).label) if state in DeliverableState.values else state
 
 
 def move_inputs_checked(move: Move, inputs: dict) -> dict:
@@ -201,11 +210,11 @@ def move_check(*, deliverable: Deliverable, actor, to: str) -> Move:
         raise move_refusal(deliverable, actor, to)
     if move.via_round:
         raise ApplicationError(
-            f"'{deliverable}' is {deliverable.state}: "
+            f"'{deliverable}' is “{state_label(deliverable.state)}”: "
             + (
-                "open a consensus round on it to move it to in_consensus."
+                "open a consensus round on it to move it to “in consensus”."
                 if move.target == DeliverableState.IN_CONSENSUS
-                else "cancel its consensus round to move it back to submitted."
+                else "cancel its consensus round to move it back to “submitted to the plenary”."
             ),
             code="illegal_move",
             extra={"state": deliverable.state},
@@ -238,7 +247,7 @@ def deliverable_update_progress(
     if unknown:
         raise ApplicationError(
             f"Progress has no field {', '.join(sorted(unknown))}; "
-            f"use {', '.join(PROGRESS_FIELDS)}.",
+            f"use {', '.join(PROGRESS_FIELDS)}.",  # for programmers: the API's field names
             code="invalid",
         )
     reason = text_checked(reason, field="reason", limit=REASON_MAX_LENGTH, required=False)
@@ -307,7 +316,7 @@ def _edit(*, deliverable, actor, expected_version: int, reason: str, changes: di
         final = locked.state in TERMINAL_STATES
         raise ApplicationError(
             f"Not changed: '{locked}': "
-            + "; ".join(f"{field}: {why}" for field, why in refused.items())
+            + "; ".join(f"{field_label(field)}: {why}" for field, why in refused.items())
             + ".",
             # A final product is a state question (409); else a field is not this user's (403).
             code="illegal_move" if final else "forbidden",
@@ -337,8 +346,9 @@ def deliverable_create(*, actor, reason: str = "", **fields) -> Deliverable:
     forced = {"state", "published_on", "link", "version"} & {k for k, v in fields.items() if v}
     if forced:
         raise ApplicationError(
-            f"A new deliverable starts planned: {', '.join(sorted(forced))} change only with "
-            "workflow moves.",
+            "A new deliverable starts planned: "
+            + ", ".join(field_label(f) for f in sorted(forced))
+            + " change only with workflow moves.",
             code="invalid",
             extra={"fields": {field: ["Set by a workflow move."] for field in forced}},
         )
@@ -360,7 +370,10 @@ def _validated(deliverable: Deliverable) -> None:
         deliverable.full_clean()
     except ValidationError as exc:
         raise ApplicationError(
-            "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items()),
+            "; ".join(
+                f"{field_label(field)}: {' '.join(msgs)}"
+                for field, msgs in exc.message_dict.items()
+            ),
             code="invalid",
             extra={"fields": exc.message_dict},
         ) from None
@@ -378,4 +391,5 @@ __all__ = [
     "move_check",
     "move_make",
     "move_refusal",
+    "state_label",
 ]

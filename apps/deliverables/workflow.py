@@ -48,6 +48,8 @@ class Move:
     # True: the product goes back to its co-chairs with something to fix (their "returned" list).
     returns_work: bool = False
     needs_sam_flag: bool | None = None  # True/False: only for deliverables flagged / not flagged
+    # What the person who made the move is told once it is made, in words (no state codes).
+    done: str = ""
 
     def applies_to(self, deliverable) -> bool:
         if deliverable.state not in self.sources:
@@ -70,10 +72,40 @@ def _move(name, label, sources, target, *actors, **details) -> Move:
 
 
 MOVES: tuple[Move, ...] = (
-    _move("start_drafting", "Start drafting", [S.PLANNED], S.DRAFTING, C, SEC),
-    _move("send_to_wg_review", "Send to WG review", [S.DRAFTING], S.WG_REVIEW, C),
-    _move("return_from_wg_review", "Return to drafting", [S.WG_REVIEW], S.DRAFTING, C),
-    _move("submit", "Submit to the plenary", [S.WG_REVIEW], S.SUBMITTED, C, mail="submitted"),
+    _move(
+        "start_drafting",
+        "Start drafting",
+        [S.PLANNED],
+        S.DRAFTING,
+        C,
+        SEC,
+        done="Drafting has started.",
+    ),
+    _move(
+        "send_to_wg_review",
+        "Send to WG review",
+        [S.DRAFTING],
+        S.WG_REVIEW,
+        C,
+        done="Sent to WG review.",
+    ),
+    _move(
+        "return_from_wg_review",
+        "Return to drafting",
+        [S.WG_REVIEW],
+        S.DRAFTING,
+        C,
+        done="Returned to drafting.",
+    ),
+    _move(
+        "submit",
+        "Submit to the plenary",
+        [S.WG_REVIEW],
+        S.SUBMITTED,
+        C,
+        mail="submitted",
+        done="Submitted to the plenary.",
+    ),
     _move(
         "return_submitted",
         "Return to drafting with comments",
@@ -82,6 +114,7 @@ MOVES: tuple[Move, ...] = (
         SEC,
         mail="returned",
         returns_work=True,
+        done="Returned to drafting with comments.",
     ),
     _move(
         "open_round",
@@ -91,6 +124,7 @@ MOVES: tuple[Move, ...] = (
         SEC,
         needs=(Input.CHANNEL, Input.DEADLINE),
         via_round=True,
+        done="Consensus round opened.",
     ),
     _move(
         "cancel_round",
@@ -99,6 +133,7 @@ MOVES: tuple[Move, ...] = (
         S.SUBMITTED,
         SEC,
         via_round=True,
+        done="Consensus round cancelled: back to submitted to the plenary.",
     ),
     _move(
         "approve",
@@ -108,6 +143,7 @@ MOVES: tuple[Move, ...] = (
         SYS,
         mail="approved",
         needs_sam_flag=False,
+        done="Approved.",
     ),
     _move(
         "await_sam",
@@ -117,6 +153,7 @@ MOVES: tuple[Move, ...] = (
         SYS,
         mail="awaiting_sam",
         needs_sam_flag=True,
+        done="Now awaiting SAM endorsement.",
     ),
     _move(
         "return_objected",
@@ -126,8 +163,16 @@ MOVES: tuple[Move, ...] = (
         SYS,
         mail="objected",
         returns_work=True,
+        done="Returned to drafting with the objections.",
     ),
-    _move("endorse", "Endorse", [S.SAM_ENDORSEMENT], S.APPROVED, SAM),
+    _move(
+        "endorse",
+        "Endorse",
+        [S.SAM_ENDORSEMENT],
+        S.APPROVED,
+        SAM,
+        done="Endorsed by the senior agency managers: the deliverable is now approved.",
+    ),
     _move(
         "decline_endorsement",
         "Decline endorsement",
@@ -136,6 +181,7 @@ MOVES: tuple[Move, ...] = (
         SAM,
         mail="not_endorsed",
         returns_work=True,
+        done="Endorsement declined: returned to drafting.",
     ),
     _move(
         "publish",
@@ -147,6 +193,7 @@ MOVES: tuple[Move, ...] = (
         optional=(Input.LINK,),
         mail="published",
         effects=("publish_the_approved_text", "record_publication"),
+        done="Marked published.",
     ),
     _move(
         "withdraw",
@@ -156,6 +203,7 @@ MOVES: tuple[Move, ...] = (
         C,
         SEC,
         effects=("cancel_open_round",),
+        done="Withdrawn.",
     ),
     _move(
         "defer",
@@ -165,8 +213,9 @@ MOVES: tuple[Move, ...] = (
         C,
         SEC,
         effects=("target_a_year_later",),
+        done="Deferred to next year.",
     ),
-    _move("resume", "Resume planning", [S.DEFERRED], S.PLANNED, C, SEC),
+    _move("resume", "Resume planning", [S.DEFERRED], S.PLANNED, C, SEC, done="Planning resumed."),
 )
 
 MOVES_BY_NAME: dict[str, Move] = {move.name: move for move in MOVES}

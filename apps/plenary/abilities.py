@@ -6,7 +6,9 @@ the move table and permissions for a deliverable, the round's state and deadline
 the proposal's state and who may propose it for a structural change.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from apps.accounts import permissions
 from apps.deliverables.editing import editable_fields
@@ -16,6 +18,7 @@ from apps.deliverables.workflow import Move
 from apps.groups.changes import may_propose
 from apps.groups.models import ChangeState, StructuralChange
 
+from .guards import can_cancel, can_close, can_extend
 from .models import ConsensusRound
 from .selectors import RoundFacts
 
@@ -50,6 +53,8 @@ def deliverable_abilities(*, deliverable: Deliverable, user) -> DeliverableAbili
 class RoundAbilities:
     speaks_for: tuple  # the eligible agencies this user may record a position for, by acronym
     actions: tuple[str, ...]  # of "record_position", "close", "extend", "cancel"
+    # For the secretariat, each of "close", "extend", "cancel" not allowed now: why not.
+    why_not: dict[str, str] = field(default_factory=dict)
 
     def may(self, action: str) -> bool:
         return action in self.actions
@@ -57,22 +62,30 @@ class RoundAbilities:
 
 def round_abilities(*, facts: RoundFacts, user) -> RoundAbilities:
     """From the round's facts (round_facts): positions until the deadline; the secretariat
-    closes once it may close, and extends or cancels until the deadline has passed."""
+    closes once it may close, and extends or cancels until the deadline has passed, as the
+    services' own verdicts (guards.py) say."""
     round = facts.round
     eligible = {row.agency.pk: row.agency for row in facts.rows}
     speaks_for = permissions.agencies_user_may_speak_for(user, set(eligible))
     agencies = tuple(sorted((eligible[pk] for pk in speaks_for), key=lambda a: a.acronym))
     if round.state != ConsensusRound.State.OPEN:
         return RoundAbilities(speaks_for=agencies, actions=())
-    actions = []
+    actions, why_not = [], {}
     if agencies and not facts.deadline_passed:
         actions.append("record_position")
     if permissions.may_manage_record(user):
-        if facts.may_close_now:
-            actions.append("close")
-        if not facts.deadline_passed:
-            actions += ["extend", "cancel"]
-    return RoundAbilities(speaks_for=agencies, actions=tuple(actions))
+        today = facts.today or timezone.localdate()
+        verdicts = {
+            "close": can_close(facts),
+            "extend": can_extend(round, today),
+            "cancel": can_cancel(round, today),
+        }
+        for action, verdict in verdicts.items():
+            if verdict:
+                actions.append(action)
+            else:
+                why_not[action] = verdict.reason
+    return RoundAbilities(speaks_for=agencies, actions=tuple(actions), why_not=why_not)
 
 
 @dataclass(frozen=True)

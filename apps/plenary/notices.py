@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from apps.accounts import permissions
 from apps.agencies.models import Agency, DelegateAppointment
+from apps.core.dates import date_for_people
 from apps.core.errors import ApplicationError
 from apps.core.limits import NOTE_MAX_LENGTH, text_checked
 from apps.core.mail import mail_after_commit
@@ -114,7 +115,7 @@ def other_channel_record(
     if not round.eligible_agencies.filter(pk=agency.pk).exists():
         raise ApplicationError(
             f"{agency.acronym} is not eligible in this round: it was not a member on "
-            f"{round.opened_on}, the day the round opened.",
+            f"{date_for_people(round.opened_on)}, the day the round opened.",
             code="invalid",
         )
     note = text_checked(

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from apps.agencies.selectors import members_on
+from apps.core.dates import date_for_people
 from apps.core.errors import ApplicationError
 from apps.core.limits import date_checked
 from apps.core.transactions import atomic_retrying
@@ -151,9 +152,10 @@ def _deadline_checked(deadline, channel: str, now) -> datetime.date:
         )
     if deadline < today:
         raise ApplicationError(
-            f"The deadline {deadline} is already past; give today ({today}) or a later day.",
+            f"The deadline {date_for_people(deadline)} is already past; give today "
+            f"({date_for_people(today)}) or a later day.",
             code="invalid",
-            extra={"fields": {"deadline": [f"Give {today} or a later day."]}},
+            extra={"fields": {"deadline": [f"Give {date_for_people(today)} or a later day."]}},
         )
     return deadline
 

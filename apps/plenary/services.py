@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from apps.accounts import permissions
 from apps.agencies.models import Agency
+from apps.core.dates import date_for_people
 from apps.core.errors import ApplicationError
 from apps.core.limits import RATIONALE_MAX_LENGTH, date_checked, text_checked
 from apps.core.transactions import atomic_retrying
@@ -30,8 +31,13 @@ from apps.groups.changes import (
     change_round_decided,
 )
 
+from .events import extension_reason
 from .guards import (
+    can_cancel,
+    can_close,
+    can_extend,
     reason_checked,
+    require_allowed,
     require_before_deadline,
     require_may_speak,
     require_open,
@@ -134,16 +140,7 @@ def consensus_round_close(
     locked = round_for_update(round)
     require_open(locked, "be closed")
     reason = reason_checked(reason)
-    facts = round_facts(round=locked, today=timezone.localdate(now))
-    if not facts.may_close_now:
-        silent = ", ".join(agency.acronym for agency in facts.not_answered)
-        raise ApplicationError(
-            f"The round cannot close before its deadline ({locked.deadline}) while "
-            f"{len(facts.not_answered)} agencies have not answered ({silent}). Wait, or "
-            "extend the deadline.",
-            code="illegal_move",
-            extra={"state": locked.state},
-        )
+    require_allowed(can_close(round_facts(round=locked, today=timezone.localdate(now))), locked)
     _close(locked, closed_by=actor, reason=reason, now=now)
     return locked
 
@@ -176,7 +173,9 @@ def _close_expired(round: ConsensusRound, *, now: datetime.datetime) -> int:
     _close(
         locked,
         closed_by=None,
-        reason=f"Deadline {locked.deadline} passed: silence counts as no objection.",
+        reason=(
+            f"Deadline {date_for_people(locked.deadline)} passed: silence counts as no objection."
+        ),
         now=now,
     )
     return 1
@@ -230,20 +229,21 @@ def consensus_round_extend(
     require_secretariat(actor, "extend a consensus round")
     now = now or timezone.now()
     locked = round_for_update(round)
-    require_open(locked, "be extended")
-    require_before_deadline(locked, timezone.localdate(now), "be extended")
+    require_allowed(can_extend(locked, timezone.localdate(now)), locked)
     reason = reason_checked(reason)
     date_checked(deadline, field="deadline")
     if deadline <= locked.deadline:
         raise ApplicationError(
-            f"The new deadline must be after the current one ({locked.deadline}).",
+            f"The new deadline must be after the current one ({date_for_people(locked.deadline)}).",
             code="invalid",
-            extra={"fields": {"deadline": [f"Give a day after {locked.deadline}."]}},
+            extra={
+                "fields": {"deadline": [f"Give a day after {date_for_people(locked.deadline)}."]}
+            },
         )
     old = locked.deadline
     locked.deadline = deadline
     locked.reminder_sent_at = None  # a new deadline earns a new reminder
-    save_round(locked, actor=actor, reason=f"Deadline extended from {old}: {reason}")
+    save_round(locked, actor=actor, reason=extension_reason(old, reason))
     return locked
 
 
@@ -256,8 +256,7 @@ def consensus_round_cancel(
     require_secretariat(actor, "cancel a consensus round")
     now = now or timezone.now()
     locked = round_for_update(round)
-    require_open(locked, "be cancelled")
-    require_before_deadline(locked, timezone.localdate(now), "be cancelled")
+    require_allowed(can_cancel(locked, timezone.localdate(now)), locked)
     reason = reason_checked(reason)
     if locked.structural_change_id:
         _cancel(locked, actor=actor, reason=reason, now=now)

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from apps.deliverables.models import Deliverable
+from apps.deliverables.models import Deliverable, DeliverableState
 from tests import factories
 from tests.api.conftest import ROLES
 from tests.deliverables.test_workflow import MATRIX as SERVICE_MATRIX
@@ -80,7 +80,7 @@ def test_every_move_by_every_role(cast, as_role, source, target, flagged, role):
         assert response.status_code == 403, response.json()
         body = response.json()
         assert body["code"] == "forbidden"
-        assert f"it is {source}" in body["detail"]
+        assert f"it is “{DeliverableState(source).label}”" in body["detail"]
         assert body["state"] == source
         assert target not in body["allowed"]
         assert Deliverable.objects.get(pk=deliverable.pk).state == source
@@ -113,8 +113,8 @@ def test_an_illegal_move_is_409_naming_the_state_and_the_allowed_moves(cast, as_
     assert body["code"] == "illegal_move"
     assert body["state"] == "drafting"
     assert set(body["allowed"]) == {"wg_review", "withdrawn", "deferred"}
-    assert "it is drafting" in body["detail"]
-    assert "wg_review (send to wg review)" in body["detail"]
+    assert "it is “drafting”" in body["detail"]
+    assert "send to WG review (to “WG review”)" in body["detail"]
 
 
 @pytest.mark.parametrize(("state", "role"), sorted(OFFERED))
@@ -220,7 +220,7 @@ def test_an_illegal_move_is_a_409_before_its_input_is_checked(cast, as_role):
     )
     assert response.status_code == 409
     body = response.json()
-    assert "not from drafting" in body["detail"]
+    assert "it is “drafting”" in body["detail"]
     assert "publication date" not in body["detail"]
     assert body["state"] == "drafting"
     assert "fields" not in body

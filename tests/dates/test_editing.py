@@ -108,7 +108,9 @@ class TestTheApi:
         body = {"target_date": "2026-05-12", "target_precision": "year"}
         response = self.patch(as_role, deliverable, body)
         assert response.status_code == 400
-        assert "stored as its first day (2026-01-01), not 2026-05-12" in response.json()["detail"]
+        assert (
+            "stored as its first day (1 January 2026), not 12 May 2026" in response.json()["detail"]
+        )
         assert Deliverable.objects.get(pk=deliverable.pk).version == 1
 
 
@@ -149,7 +151,7 @@ class TestTheAdmin:
         data = as_the_page_sends_it(client, deliverable, target_date="2026-05-12")
         response = client.post(change_url(deliverable), data)
         assert response.status_code == 200
-        assert "give the day with the precision 'day'" in errors_of(response)
+        assert "give the day with the precision 'exact day'" in errors_of(response)
         data["target_precision"] = "day"
         assert client.post(change_url(deliverable), data).status_code == 302
         deliverable.refresh_from_db()
@@ -169,7 +171,9 @@ def test_every_record_the_admin_writes_keeps_its_dates_on_their_first_day(client
     data = {field: form[field].value() for field in form.fields if form[field].value() is not None}
     refused = client.post(url, {**data, "used_until": "2024-05-12"})
     assert refused.status_code == 200
-    assert "known only by its year is stored as its first day (2024-01-01)" in errors_of(refused)
+    assert "known only by its year is stored as its first day (1 January 2024)" in errors_of(
+        refused
+    )
     saved = client.post(url, {**data, "used_until": "2024-05-01", "used_until_precision": "month"})
     assert saved.status_code == 302
     name.refresh_from_db()

@@ -11,6 +11,7 @@ import icalendar
 import pytest
 from django.urls import reverse
 
+from apps.core.dates import DatePrecision
 from apps.watching.feed_addresses import feed_address_issue
 from tests import factories
 
@@ -27,13 +28,16 @@ def test_the_csv_export(client, cast, precision, day, short, long, typed):
     cast.deliverable("drafting", title="Undated")
     client.force_login(cast.reader)
     response = client.get(reverse("web:deliverables-csv"))
-    rows = {row["title"]: row for row in csv.DictReader(io.StringIO(response.content.decode()))}
+    rows = {row["Title"]: row for row in csv.DictReader(io.StringIO(response.content.decode()))}
     exported = rows["Exported"]
-    assert (exported["target_date"], exported["target_precision"]) == (short, precision)
-    assert (exported["published_on"], exported["published_precision"]) == (short, precision)
+    # The precision in words, as the admin's choice names it ("month only (stored as ...)").
+    label = DatePrecision(precision).label
+    assert (exported["Target date"], exported["Target date precision"]) == (short, label)
+    assert (exported["Publication date"], exported["Publication date precision"]) == (
+        short, label)  # fmt: skip
     undated = rows["Undated"]
-    assert [undated[k] for k in ("target_date", "target_precision", "published_on",
-                                 "published_precision")] == ["", "", "", ""]  # fmt: skip
+    assert [undated[k] for k in ("Target date", "Target date precision", "Publication date",
+                                 "Publication date precision")] == ["", "", "", ""]  # fmt: skip
 
 
 @EACH

@@ -86,7 +86,7 @@ def test_a_cochair_saves_progress_through_the_service_with_history(client, cast)
 @pytest.mark.parametrize(
     ("forged", "why"),
     [
-        ({"lead_group": "other"}, "lead_group"),
+        ({"lead_group": "other"}, "the lead group is the secretariat's"),
         ({"published_on": "2026-01-15", "link": "https://example.org/x"}, "workflow move"),
         ({"state": "published"}, "workflow move"),
         ({"title": "Rewritten"}, "secretariat"),

@@ -30,7 +30,7 @@ def test_a_move_another_role_makes_is_forbidden_to_this_one(cast):
     )
     assert refused.code == "forbidden"
     assert "you may not make that move" in refused.message
-    assert refused.message.endswith("Moves you may make now: withdrawn (withdraw).")
+    assert refused.message.endswith("Moves you may make now: withdraw (to “withdrawn”).")
     assert refused.extra == {"state": "submitted", "allowed": ["withdrawn"]}
 
 
@@ -38,14 +38,14 @@ def test_a_move_only_a_round_makes_is_named_as_such(cast):
     in_consensus = cast.deliverable("in_consensus")
     refused = refusal(deliverable=in_consensus, actor=cast.secretariat, to="approved", reason="Ok")
     assert refused.code == "illegal_move"
-    assert "only the outcome of its consensus round moves it to approved" in refused.message
+    assert "only the outcome of its consensus round moves it to “approved”" in refused.message
 
 
 def test_a_move_the_table_lacks_is_named_as_such_and_a_reader_is_offered_none(cast):
     drafting = cast.deliverable("drafting")
     refused = refusal(deliverable=drafting, actor=cast.reader, to="approved", reason="Ok")
     assert refused.code == "illegal_move"
-    assert "the workflow has no move from drafting to approved" in refused.message
+    assert "the workflow has no move from “drafting” to “approved”" in refused.message
     assert refused.message.endswith("Moves you may make now: none.")
     assert refused.extra["allowed"] == []
 
@@ -53,10 +53,12 @@ def test_a_move_the_table_lacks_is_named_as_such_and_a_reader_is_offered_none(ca
 def test_moves_through_a_round_say_which_round_step_to_take(cast):
     submitted = cast.deliverable("submitted")
     refused = refusal(deliverable=submitted, actor=cast.secretariat, to="in_consensus", reason="x")
-    assert refused.message.endswith("open a consensus round on it to move it to in_consensus.")
+    assert refused.message.endswith("open a consensus round on it to move it to “in consensus”.")
     in_consensus = cast.deliverable("in_consensus")
     refused = refusal(deliverable=in_consensus, actor=cast.secretariat, to="submitted", reason="x")
-    assert refused.message.endswith("cancel its consensus round to move it back to submitted.")
+    assert refused.message.endswith(
+        "cancel its consensus round to move it back to “submitted to the plenary”."
+    )
     assert refused.code == "illegal_move"
 
 

@@ -25,7 +25,7 @@ def test_a_move_not_allowed_now_is_refused_before_its_input_is_looked_at(cast):
             deliverable=drafting, actor=cast.secretariat, to="published", reason=""
         )
     assert refused.value.code == "illegal_move"
-    assert "not from drafting" in refused.value.message
+    assert "it is “drafting”" in refused.value.message
     assert "publication date" not in refused.value.message
     assert refused.value.extra["state"] == "drafting"
 

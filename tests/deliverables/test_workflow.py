@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from apps.core.errors import ApplicationError
-from apps.deliverables.models import Deliverable
+from apps.deliverables.models import Deliverable, DeliverableState
 from apps.deliverables.services import deliverable_transition, deliverable_update_progress
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_role_by_move(cast, source, target, flagged, role):
                 deliverable=deliverable, actor=actor, to=target, reason="Trying", **extra
             )
         assert refused.value.code == "forbidden"
-        assert f"it is {source}" in refused.value.message
+        assert f"it is “{DeliverableState(source).label}”" in refused.value.message
         assert "Moves you may make now:" in refused.value.message
         deliverable.refresh_from_db()
         assert deliverable.state == source
@@ -77,15 +77,15 @@ def test_illegal_move_names_the_state_and_the_moves_this_user_may_make(cast):
         )
     error = refused.value
     assert error.code == "illegal_move"
-    assert "it is drafting" in error.message
-    assert "wg_review (send to wg review)" in error.message
+    assert "it is “drafting”" in error.message
+    assert "send to WG review (to “WG review”)" in error.message
     assert set(error.extra["allowed"]) == {"wg_review", "withdrawn", "deferred"}
     assert Deliverable.objects.get(pk=deliverable.pk).state == "drafting"
 
 
 def test_nothing_moves_after_approval_except_publication(cast):
     approved = cast.deliverable("approved")
-    with pytest.raises(ApplicationError, match="it is approved"):
+    with pytest.raises(ApplicationError, match="it is “approved”"):
         deliverable_transition(
             deliverable=approved, actor=cast.secretariat, to="withdrawn", reason="Changed mind"
         )

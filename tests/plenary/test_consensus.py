@@ -112,7 +112,7 @@ def test_the_secretariat_may_not_close_early(cast, round):
     answer(cast, round, "ESA", "concur")
     with pytest.raises(ApplicationError) as refused:
         consensus_round_close(round=round, actor=cast.secretariat, reason="Enough", now=DURING)
-    assert "cannot close before its deadline (2026-03-16)" in refused.value.message
+    assert "cannot close before its deadline (16 March 2026)" in refused.value.message
     assert "JAXA, NASA" in refused.value.message or "NASA, JAXA" in refused.value.message
     assert state_of(round) == ("open", "", "in_consensus")
     consensus_round_close(

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from apps.core.dates import date_for_people
 from apps.core.heartbeat import (
     ERROR_LENGTH,
     beat_job_report,
@@ -87,7 +88,7 @@ def test_one_run_after_an_outage_closes_every_missed_round_once(cast):
     for round in missed:
         round.refresh_from_db()
         assert (round.state, round.outcome, round.closed_by) == ("closed", "consensus", None)
-        assert round.close_reason.startswith(f"Deadline {round.deadline} passed")
+        assert round.close_reason.startswith(f"Deadline {date_for_people(round.deadline)} passed")
         assert _closings(round) == 1
         assert round.deliverable.state == "approved"
         assert round.deliverable.history.filter(state="approved").count() == 1

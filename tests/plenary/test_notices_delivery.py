@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 
+from apps.core.dates import date_for_people
 from apps.core.models import OutboxMail
 from apps.core.outbox import outbox_send_waiting
 from apps.plenary.models import AgencyNotice
@@ -105,9 +106,9 @@ def test_a_bounced_mail_fails_at_once_and_that_agencys_silence_is_not_counted(
     assert acronyms(facts.silence_counts) == ["JAXA"]
     assert acronyms(facts.silence_not_counted) == ["NASA"]
     assert close_reason(round) == (
-        f"Deadline {DEADLINE} passed: silence counts as no objection. No standing objection "
-        "(1 silent, counted as no objection). Never told, so their silence is not counted as "
-        "no objection: NASA."
+        f"Deadline {date_for_people(DEADLINE)} passed: silence counts as no objection. "
+        "No standing objection (1 silent, counted as no objection). "
+        "Never told, so their silence is not counted as no objection: NASA."
     )
 
 

@@ -76,7 +76,7 @@ def test_two_cochairs_submitting_at_once(cast, django_user_model):
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1
     assert isinstance(errors[0], ApplicationError)
-    assert "it is submitted" in errors[0].message
+    assert "it is “submitted to the plenary”" in errors[0].message
     deliverable.refresh_from_db()
     assert deliverable.state == "submitted"
     assert deliverable.history.filter(state="submitted").count() == 1

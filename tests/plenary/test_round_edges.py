@@ -151,9 +151,9 @@ def test_the_silence_procedure_says_how_many_were_silent(cast, django_capture_on
     assert consensus_rounds_close_expired(now=DAY_AFTER) == 1
     round.refresh_from_db()
     assert (round.closed_by, round.closed_at) == (None, DAY_AFTER)
-    assert round.close_reason == "Deadline 2026-03-16 passed: silence counts as no objection."
+    assert round.close_reason == "Deadline 16 March 2026 passed: silence counts as no objection."
     assert round.history.latest().history_change_reason == (
-        "Deadline 2026-03-16 passed: silence counts as no objection. "
+        "Deadline 16 March 2026 passed: silence counts as no objection. "
         "No standing objection (2 silent, counted as no objection)."
     )
 
@@ -309,7 +309,7 @@ def test_a_round_whose_product_left_consensus_by_hand_cannot_send_it_to_submitte
     not in consensus: cancelling it must not invent a move for the product."""
     round = open_round(cast)
     type(round.deliverable).objects.filter(pk=round.deliverable_id).update(state=state)
-    with pytest.raises(ApplicationError, match="to submitted") as refused:
+    with pytest.raises(ApplicationError, match="to “submitted to the plenary”") as refused:
         consensus_round_cancel(round=round, actor=cast.secretariat, reason="Tidy up", now=OPENED)
     assert refused.value.extra["state"] == state
     round.refresh_from_db()

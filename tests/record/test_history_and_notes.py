@@ -89,7 +89,7 @@ def test_creation_by_a_person_is_one_line_and_later_changes_still_say_what_chang
     history = _history_section(_page(client, reader, deliverable.get_absolute_url()))
     assert "Created by Sara Secretary: Planned at the December meeting" in history
     assert "“Started”" not in history  # the initial values are not listed
-    assert "percent_complete: “0” → “50”" in history
+    assert "Progress (%): “0” → “50”" in history
 
 
 def test_the_api_history_gives_the_same_one_line(isecg_record, reader):

@@ -75,7 +75,7 @@ def test_smtp_down_every_write_stands_and_each_mail_goes_out_once_it_is_back(cas
         f"/deliverables/{by_web.pk}/move/", {"to": "submitted", "reason": "WG agreed"}, follow=True
     )
     assert page.status_code == 200
-    assert "Moved to submitted to the plenary." in page.content.decode()
+    assert "Submitted to the plenary." in page.content.decode()
     api = APIClient()
     api.force_authenticate(cast.cochair_twg)
     answer = api.post(
@@ -216,7 +216,7 @@ def _submit(base: str, session, token: str, by_web: Deliverable, by_api: Deliver
     )
     seconds = time.monotonic() - started
     assert page.status_code == 200, page.text[:500]
-    assert "Moved to submitted to the plenary." in page.text and "Traceback" not in page.text
+    assert "Submitted to the plenary." in page.text and "Traceback" not in page.text
     answer = requests.post(
         f"{base}/api/v1/deliverables/{by_api.pk}/transitions/",
         json={"to": "submitted", "reason": "Agreed"},

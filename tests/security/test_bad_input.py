@@ -240,7 +240,7 @@ def test_no_csv_cell_can_start_a_spreadsheet_formula(cast, client):
         for value in row:
             assert not value.startswith(FORMULA_STARTS), value
         shown = dict(zip(header, row, strict=True))
-        for column, original in (("title", title or "x"), ("next_milestone", milestone[:300])):
+        for column, original in (("Title", title or "x"), ("Next milestone", milestone[:300])):
             original = without_control_characters(original)
             expected = "'" + original if original.startswith(FORMULA_STARTS) else original
             assert shown[column] == expected.replace("\r\n", "\n") or shown[column] == expected

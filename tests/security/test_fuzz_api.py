@@ -341,4 +341,4 @@ def test_what_the_fuzzing_stored_is_still_valid_atom_and_csv(cast, api, tally):
     ElementTree.fromstring(feed.content)  # noqa: S314 (the app's own feed; raises on bad XML)
     rows = list(csv.DictReader(io.StringIO(browser.get(reverse("web:deliverables-csv")).text)))
     # The control character dropped, then the formula kept from running.
-    assert [row["next_milestone"] for row in rows] == ["'=A1"]
+    assert [row["Next milestone"] for row in rows] == ["'=A1"]

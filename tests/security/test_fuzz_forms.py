@@ -216,4 +216,4 @@ def test_after_hostile_posts_every_page_the_feed_and_the_csv_still_work(
     assert feed.status_code == 200
     ElementTree.fromstring(feed.content)  # noqa: S314 (the app's own feed; raises on bad XML)
     rows = list(csv.DictReader(io.StringIO(reader.get(reverse("web:deliverables-csv")).text)))
-    assert "'=cmd" in [row["next_milestone"] for row in rows]
+    assert "'=cmd" in [row["Next milestone"] for row in rows]

@@ -56,7 +56,8 @@ def test_pages_and_feeds_do_not_grow_with_the_inbox(cast):
     told_many(cast.cochair_twg, deliverable, 3, 80)
     large = [queries(client, path) for path in paths]
     assert small == large, dict(zip(paths, zip(small, large, strict=True), strict=True))
-    assert max(large) <= 8, dict(zip(paths, large, strict=True))
+    # 9: a co-chair's pages also count their queues for the navigation (web/queues.py).
+    assert max(large) <= 9, dict(zip(paths, large, strict=True))
 
 
 def test_the_header_and_the_watch_form_cost_one_query_per_request(cast, django_assert_num_queries):

@@ -112,7 +112,7 @@ def test_significant_watchers_hear_of_moves_but_not_of_progress(cast, watcher):
     assert events_of(everything) == ["deliverable.edited", "deliverable.moved"]
     assert events_of(significant) == ["deliverable.moved"]
     [edited, _] = told(everything)
-    assert "percent complete changed" in edited.title
+    assert "progress (%) changed" in edited.title
 
 
 def test_one_person_with_several_watches_is_told_once_under_the_most_specific(cast):

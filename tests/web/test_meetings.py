@@ -53,8 +53,8 @@ class TestList:
             ends_on=datetime.date(2024, 5, 15),
         )
         html = get(client, cast.reader, reverse("web:meetings"))
-        assert "<td>May 2019</td>" in html and "1 May 2019" not in html
-        assert "<td>14 May 2024 to 15 May 2024</td>" in html
+        assert '<td data-label="When">May 2019</td>' in html and "1 May 2019" not in html
+        assert '<td data-label="When">14 May 2024 to 15 May 2024</td>' in html
         page = get(client, cast.reader, month.get_absolute_url())
         assert "<dd>May 2019" in page and "1 May 2019" not in page
 

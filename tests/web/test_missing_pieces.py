@@ -164,10 +164,10 @@ def test_a_failing_page_answers_the_500_page_without_touching_the_database(
 ):
     from apps.web.views import home
 
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(home.deliverable_selectors, "recent_changes", broken)
+    monkeypatch.setattr(home.activity, "recent_activity", broken)
     browser = signed_in(Client(raise_request_exception=False), cast.reader)
     response = browser.get("/")
     assert response.status_code == 500

@@ -11,10 +11,6 @@ pytestmark = pytest.mark.django_db
 # names who is signed in with their roles: at most two more (their role groups, unless the page
 # read them already, and their appointments in force).
 PAGES: list[Page] = [
-    ("secretariat", lambda m: "/", 15),
-    ("cochair-twg", lambda m: "/", 14),
-    ("delegate-nasa", lambda m: "/", 11),
-    ("reader", lambda m: "/", 8),
     ("reader", lambda m: "/deliverables/", 8),
     ("reader", lambda m: "/deliverables/?state=drafting&sort=target", 8),
     ("reader", lambda m: "/deliverables/?q=lunar", 8),
@@ -24,11 +20,13 @@ PAGES: list[Page] = [
     ("reader", lambda m: f"/deliverables/{m.deliverable}/", 19),
     ("reader", lambda m: f"/deliverables/{m.deliverable}/?history_page=2", 19),
     ("cochair-twg", lambda m: f"/deliverables/{m.deliverable}/", 19),
-    ("secretariat", lambda m: f"/rounds/{m.round}/", 12),
+    # A round page: its event log (one query of the round's history); the secretariat's, also
+    # which agencies are its own delegations (it speaks for every agency, owns only those).
+    ("secretariat", lambda m: f"/rounds/{m.round}/", 14),
     # An open round: who was told (its notices, who has an address today), and for the
     # secretariat the outcome form (the meetings, the attendance at one).
-    ("delegate-nasa", lambda m: f"/rounds/{m.open_round}/", 15),
-    ("secretariat", lambda m: f"/rounds/{m.open_round}/", 15),
+    ("delegate-nasa", lambda m: f"/rounds/{m.open_round}/", 16),
+    ("secretariat", lambda m: f"/rounds/{m.open_round}/", 17),
     # The ISECG chair and what the sources disagree on about it, who may settle that, and every
     # group's mandate versions (one query for them all).
     ("reader", lambda m: "/groups/", 12),
@@ -42,7 +40,7 @@ PAGES: list[Page] = [
     ("reader", lambda m: "/changes/1/", 17),
     ("secretariat", lambda m: "/changes/2/", 20),
     # A round on a change, as a reader: the proposal and its groups, and whom they speak for.
-    ("reader", lambda m: "/rounds/1/", 16),
+    ("reader", lambda m: "/rounds/1/", 17),
     ("reader", lambda m: "/agencies/", 8),  # and the delegations' disputed dates
     ("reader", lambda m: "/overview/?year=2025", 10),  # the timeline, and the webnews of the year
     ("secretariat", lambda m: "/reports/", 7),
@@ -57,6 +55,26 @@ PAGES: list[Page] = [
     ("reader", lambda m: summary_with_highlights(2024), 8),
     ("secretariat", lambda m: summary_with_highlights(2024), 11),
     ("reader", lambda m: "/feed/atom/", 5),
+]
+
+# Every page of someone holding a role (not a reader's) also counts their queues for the
+# navigation's Home badge (apps/web/queues.py): one query.
+NAV_WORK_COUNT = 1
+PAGES = [
+    (role, path, budget + (NAV_WORK_COUNT if role != "reader" else 0))
+    for role, path, budget in PAGES
+]
+# The home page: the person's groups and agencies (two queries, and their names), one query
+# for the totals of all their queues (the badge's too), one for each queue's first rows, and
+# recent activity (the changes, revisions and the record's load: one query each; positions
+# grouped, and their rounds: two); a co-chair's, their groups' deliverables in progress (a page
+# of them, and how many).
+PAGES = [
+    ("secretariat", lambda m: "/", 22),
+    ("cochair-twg", lambda m: "/", 20),
+    ("delegate-nasa", lambda m: "/", 17),
+    ("reader", lambda m: "/", 12),
+    *PAGES,
 ]
 
 

@@ -3,7 +3,7 @@ from django import forms
 from apps.core.dates import DatePrecision, StoredDate
 from apps.core.limits import FIRST_YEAR, LAST_YEAR, REASON_MAX_LENGTH
 from apps.deliverables.models import Deliverable, DeliverableState
-from apps.deliverables.selectors import SORTS
+from apps.deliverables.selectors import DEFAULT_SORT, SORTS, sort_choices
 from apps.groups.models import WorkingGroup
 
 from .common import DateAsTypedField, date_input
@@ -24,19 +24,7 @@ class DeliverableFilterForm(forms.Form):
     rag = forms.ChoiceField(
         label="RAG", required=False, choices=[("", "any"), *Deliverable.Rag.choices]
     )
-    sort = forms.ChoiceField(
-        label="Sort by",
-        required=False,
-        choices=[
-            ("-updated", "recently changed"),
-            ("title", "title"),
-            ("target", "target date"),
-            ("-target", "target date, latest first"),
-            ("group", "group"),
-            ("state", "state"),
-            ("-progress", "progress"),
-        ],
-    )
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=sort_choices)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -46,7 +34,7 @@ class DeliverableFilterForm(forms.Form):
         ]
 
     def clean_sort(self) -> str:
-        return self.cleaned_data["sort"] if self.cleaned_data["sort"] in SORTS else "-updated"
+        return self.cleaned_data["sort"] if self.cleaned_data["sort"] in SORTS else DEFAULT_SORT
 
 
 class ProgressForm(forms.ModelForm):

@@ -1,56 +1,44 @@
-import datetime
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from apps.accounts import permissions
 from apps.agencies.models import Agency
 from apps.deliverables import selectors as deliverable_selectors
 from apps.groups.models import WorkingGroup
-from apps.plenary import selectors as plenary_selectors
-from apps.reports.models import ReportDraft
 
-from .common import HOME_LIST_LIMIT, _first
+from .. import activity, queues
+from ..templatetags.my_work import remember
+from .common import _first
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    user, today = request.user, timezone.localdate()
-    group_ids = permissions.cochaired_group_ids(user)
-    agency_ids = permissions.delegate_agency_ids(user)
-    cochair_groups = list(WorkingGroup.objects.filter(pk__in=group_ids))
-    context = {
-        "today": today,
-        "recent": deliverable_selectors.recent_changes(),
-        "cochair_groups": cochair_groups,
-        "limit": HOME_LIST_LIMIT,
+    """The person's queues, role by role (queues.py), and what happened lately to what they
+    follow (activity.py)."""
+    who = queues.who_of(request.user, today=timezone.localdate(), resolve=True)
+    names = {
+        "agencies": list(
+            Agency.objects.filter(pk__in=who.agency_ids)
+            .order_by("acronym")
+            .values_list("acronym", flat=True)
+        )
+        if who.delegate
+        else [],
+        "groups": list(WorkingGroup.objects.filter(pk__in=who.group_ids).order_by("acronym"))
+        if who.cochair
+        else [],
     }
-    if group_ids:
-        context |= {
-            "my_deliverables": _first(
-                deliverable_selectors.deliverables_of_groups(group_ids=group_ids)
-            ),
-            "my_groups_query": "&".join(f"group={g.acronym}" for g in cochair_groups[:1]),
-            "due_soon": _first(
-                deliverable_selectors.deliverables_due(group_ids=group_ids, today=today)
-            ),
-            "returned": deliverable_selectors.returned_deliverables(
-                group_ids=group_ids, since=today - datetime.timedelta(days=180)
-            )[:HOME_LIST_LIMIT],
-        }
-    if agency_ids:
-        context["awaiting"] = _first(plenary_selectors.rounds_awaiting(agency_ids=agency_ids))
-        context["my_agencies"] = Agency.objects.filter(pk__in=agency_ids)
-    if permissions.is_secretariat(user):
-        context |= {
-            "to_open": _first(
-                deliverable_selectors.deliverables_filtered(
-                    deliverable_selectors.DeliverableFilter(state="submitted", sort="target")
-                )
-            ),
-            "closing_soon": _first(plenary_selectors.open_rounds().filter(deadline__gte=today)),
-            "ready_to_close": _first(plenary_selectors.rounds_ready_to_close(today=today)),
-            "is_secretariat": True,
-            "report_drafts": ReportDraft.objects.order_by("-created_at")[:5],
-        }
+    roles, count = queues.home_queues(who, names)
+    remember(request, count)  # the navigation shows the same count, not counted again
+    context = {
+        "today": who.today,
+        "roles": roles,
+        "work_count": count,
+        "cochair_groups": names["groups"],
+        "recent": activity.recent_activity(who),
+    }
+    if who.cochair:  # their "my documents": everything their groups have in progress
+        context["my_deliverables"] = _first(
+            deliverable_selectors.deliverables_of_groups(group_ids=who.group_ids)
+        )
+        context["my_groups_query"] = "&".join(f"group={g.acronym}" for g in names["groups"][:1])
     return render(request, "web/home.html", context)

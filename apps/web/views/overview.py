@@ -24,7 +24,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "year": year,
             "status_chart": charts.status_by_group(deliverable_selectors.state_counts_by_group()),
-            "timeline": charts.year_timeline(year, page),
+            "timeline": charts.year_timeline(year, page, today=today),
             "page": page,
             "webnews": deliverable_selectors.webnews_of_year(year=year),
         },

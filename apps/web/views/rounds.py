@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,7 +15,8 @@ from apps.documents.models import Revision
 from apps.meetings.services import plenary_outcome_record
 from apps.plenary import selectors as plenary_selectors
 from apps.plenary.abilities import round_abilities
-from apps.plenary.models import ConsensusRound
+from apps.plenary.events import round_events
+from apps.plenary.models import ConsensusRound, Objection, Position
 from apps.plenary.notices import other_channel_record
 from apps.plenary.services import (
     consensus_round_cancel,
@@ -113,6 +117,7 @@ def round_page(
             "deliverable__lead_group",
             "structural_change__into_group",
             "opened_by",
+            "closed_by",
             "meeting",
             "revision",
         )
@@ -122,17 +127,23 @@ def round_page(
     )
     facts = plenary_selectors.round_facts(round=round)
     abilities = round_abilities(facts=facts, user=request.user)
+    objections = objection_rows(round, request.user, answer_form)
+    text = _round_text(round, facts, {row["item"].agency_id: row["item"] for row in objections})
+    own = _own_agencies(request.user, abilities, text["ballot_rows"])
+    position_form = (
+        position_form_for(list(abilities.speaks_for)) if abilities.may("record_position") else None
+    )
     context = {
         "round": round,
         "facts": facts,
         "abilities": abilities,
-        "position_form": PositionForm(agencies=list(abilities.speaks_for))
-        if abilities.may("record_position")
-        else None,
+        "position_form": position_form,
+        "own_rows": own,
         "is_secretariat": permissions.is_secretariat(request.user),
         "decision_form": RoundDecisionForm(),
-        **_round_text(round, facts),
-        "objection_rows": objection_rows(round, request.user, answer_form),
+        "events": round_events(round),
+        **text,
+        "objection_rows": objections,
         **previous_objected_round(round),
         **round_reach(round, facts, request.user, told_form),
         **round_outcome(
@@ -142,13 +153,53 @@ def round_page(
     return render(request, "web/round_detail.html", context, status=status)
 
 
-def _round_text(round: ConsensusRound, facts) -> dict:
-    """The revision the round is on, the diff from the previous round's, and each latest
-    position with the revision it was given on when that is an earlier one."""
+def position_form_for(agencies: list) -> PositionForm:
+    """The position form for the agencies this user may speak for: a delegate of one agency
+    is not asked to choose it from a list of one (it goes as a hidden field, named beside)."""
+    form = PositionForm(agencies=agencies)
+    if len(agencies) == 1:
+        form.fields["agency"].widget = forms.HiddenInput()
+        form.fields["agency"].initial = agencies[0].acronym
+    return form
+
+
+def _own_agencies(user, abilities, ballot_rows: list) -> list:
+    """The ballot rows of the agencies this user is a delegate of, shown at the top of the
+    page: the secretariat speaks for every agency, but only its own delegations are its own."""
+    if not abilities.speaks_for:
+        return []
+    if permissions.is_secretariat(user):
+        mine = permissions.delegate_agency_ids(user)
+    else:
+        mine = {agency.pk for agency in abilities.speaks_for}
+    return [row for row in ballot_rows if row.agency.pk in mine]
+
+
+@dataclass(frozen=True)
+class BallotRow:
+    """One eligible agency in the ballot grid: its latest position, every position it gave
+    (newest first, each with the revision it was given on when that is not the round's
+    text), and its objection item if it ever objected."""
+
+    agency: object
+    latest: Position | None
+    given_on: str
+    history: tuple[tuple[Position, str], ...]
+    objection: Objection | None
+
+    @property
+    def earlier_count(self) -> int:
+        return max(len(self.history) - 1, 0)
+
+
+def _round_text(round: ConsensusRound, facts, objections: dict) -> dict:
+    """The revision the round is on, the diff from the previous round's, and the ballot grid:
+    each agency's positions with the revision each was given on when that is an earlier one."""
     given = {
-        row.latest.revision_id
+        position.revision_id
         for row in facts.rows
-        if row.latest and row.latest.revision_id not in (None, round.revision_id)
+        for position in (row.latest, *row.earlier)
+        if position is not None and position.revision_id not in (None, round.revision_id)
     }
     labels = {
         pk: f"{number:02d}"
@@ -156,7 +207,21 @@ def _round_text(round: ConsensusRound, facts) -> dict:
             Revision.objects.filter(pk__in=given).values_list("pk", "number") if given else ()
         )
     }
-    rows = [(row, labels.get(getattr(row.latest, "revision_id", None), "")) for row in facts.rows]
+    rows = []
+    for row in facts.rows:
+        history = tuple(
+            (position, labels.get(position.revision_id, ""))
+            for position in ((row.latest, *row.earlier) if row.latest else ())
+        )
+        rows.append(
+            BallotRow(
+                agency=row.agency,
+                latest=row.latest,
+                given_on=history[0][1] if history else "",
+                history=history,
+                objection=objections.get(row.agency.pk),
+            )
+        )
     previous = None
     if round.revision_id is not None:
         previous = (
@@ -170,7 +235,7 @@ def _round_text(round: ConsensusRound, facts) -> dict:
             .first()
         )
     return {
-        "position_rows": rows,
+        "ballot_rows": rows,
         "previous_round": previous,
         "previous_diff_url": diff_url(
             round.deliverable_id, previous.revision.number, round.revision.number
