@@ -86,7 +86,10 @@ class TestEachPrecision:
         cast.agencies["ESA"].joined_on, cast.agencies["ESA"].joined_precision = day, precision
         cast.agencies["ESA"].save()
         html = page(client, cast.reader, reverse("web:agencies"), on="2027-06-01")
-        assert f"<td>Agency ESA (ESA)</td><td>{short}</td>" in html
+        assert (
+            '<td data-label="Agency">Agency ESA (ESA)</td>'
+            f'<td data-label="Member since">{short}</td>' in html
+        )
         meeting = factories.PlenaryMeetingFactory(starts_on=day, starts_precision=precision)
         round = factories.ConsensusRoundFactory(
             deliverable=cast.deliverable("in_consensus"), meeting=meeting,

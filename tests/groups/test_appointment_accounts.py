@@ -103,7 +103,7 @@ def test_an_account_claims_no_day_its_source_does_not_give(cast):
             appointment=chair, edge="start", date=DAY(2025, 3, 4), precision="year",
             words="In 2025.", source="A report", actor=cast.secretariat,
         )  # fmt: skip
-    assert "stored as its first day (2025-01-01)" in refused.value.message
+    assert "stored as its first day (1 January 2025)" in refused.value.message
 
 
 def test_only_the_secretariat_records_an_account(cast):

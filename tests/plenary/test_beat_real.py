@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from apps.core.dates import date_for_people
 from apps.core.heartbeat import heartbeat_last
 from apps.plenary.models import ConsensusRound
 from apps.plenary.services import consensus_round_open
@@ -90,7 +91,9 @@ def test_beat_and_a_worker_close_an_expired_round_and_healthz_sees_the_heartbeat
         wait_until(closed, seconds=90, what="beat and the worker to close the round", every=0.2)
         seconds = time.monotonic() - started
         assert (expired.outcome, expired.closed_by) == ("consensus", None)
-        assert expired.close_reason.startswith(f"Deadline {expired.deadline} passed")
+        assert expired.close_reason.startswith(
+            f"Deadline {date_for_people(expired.deadline)} passed"
+        )
         assert expired.deliverable.state == "approved"
         assert [h.state for h in expired.history.all()].count("closed") == 1
 

@@ -257,7 +257,7 @@ def slowest_by_route(reads: list[Read]) -> dict[str, float]:
 def status_figure(session: requests.Session, base: str) -> str:
     page = session.get(f"{base}/overview/", timeout=30)
     assert page.status_code == 200
-    return page.text[page.text.index("<figure>") : page.text.index("</figure>")]
+    return page.text[page.text.index('<figure class="chart">') : page.text.index("</figure>")]
 
 
 def cache_hits(server: redis.Redis) -> int:

@@ -21,13 +21,15 @@ from django.urls import reverse
 from apps.accounts.services import demo_accounts_ensure
 from apps.deliverables.models import Deliverable
 from tests.web.pages import POST_ONLY, SKIPPED, Page, pages, routes, sample_ensure
-from tests.web.test_browser import PASSWORD, SHOTS, browser  # noqa: F401 -- the fixture
+from tests.web.test_browser import DESKTOP, PASSWORD, PHONE, SHOTS, browser, sign_in  # noqa: F401 -- the fixture
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 AXE = Axe()
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+WIDTHS = {
+    name: (size["width"], size["height"]) for name, size in (("desktop", DESKTOP), ("phone", PHONE))
+}
 # One account per role (apps/accounts/roles.py; the demo accounts of demo_accounts_ensure).
 ROLES = {
     "anonymous": None,
@@ -73,11 +75,7 @@ def test_every_named_route_is_audited_or_skipped_for_a_reason(record):
 def _sign_in(context, base: str, username: str | None):
     page = context.new_page()
     if username is not None:
-        page.goto(f"{base}/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{base}/")
+        sign_in(page, base, username)
     return page
 
 
@@ -177,7 +175,8 @@ def test_every_page_passes_axe_and_fits_a_phone(browser, forum, role):  # noqa: 
                         note(overflow, f"{label}: {scroll}px wide (sideways scroll)")
                 slug = shown.slug if key == target.path else f"{shown.slug}--{key}"
                 slug = re.sub(r"[^\w.-]+", "-", slug)[:160]
-                view.screenshot(path=str(shots / f"{slug}.png"), full_page=True)
+                # JPEG: a few hundred full-page pictures per role, quicker to encode than PNG.
+                view.screenshot(path=str(shots / f"{slug}.jpg"), full_page=True, quality=70)
             if views[0][1] is not page:
                 views[0][1].context.close()
         context.close()

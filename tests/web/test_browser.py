@@ -54,14 +54,23 @@ def forum(live_server):
     return live_server.url
 
 
-def signed_in(browser, base: str, username: str):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}  # an iPhone 14
+
+
+def sign_in(page, base: str, username: str) -> None:
+    """Sign in on this page's sign-in form and land on Home."""
     page.goto(f"{base}/")
     assert "/accounts/login/" in page.url  # anonymous: only the login page
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base}/")
+
+
+def signed_in(browser, base: str, username: str, viewport: dict = DESKTOP):
+    page = browser.new_context(viewport=viewport, device_scale_factor=1).new_page()
+    sign_in(page, base, username)
     return page
 
 

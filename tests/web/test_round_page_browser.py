@@ -10,21 +10,9 @@ from apps.agencies.models import Agency
 from apps.deliverables.models import Deliverable
 from apps.plenary.models import Position
 from apps.plenary.services import consensus_round_open, position_record
-from tests.web.test_browser import PASSWORD, SHOTS, browser, forum  # noqa: F401 (fixtures)
+from tests.web.test_browser import PHONE, SHOTS, browser, forum, signed_in  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844}
-
-
-def signed_in_on_a_phone(browser, base: str, username: str):  # noqa: F811 (the fixture)
-    page = browser.new_context(viewport=PHONE).new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
-    return page
 
 
 def round_with_histories():
@@ -61,7 +49,7 @@ def round_with_histories():
 def test_on_a_phone_the_delegates_form_is_on_the_first_screen(browser, forum):  # noqa: F811
     round = round_with_histories()
     assert round.eligible_agencies.count() == 28
-    page = signed_in_on_a_phone(browser, forum, "delegate-esa")
+    page = signed_in(browser, forum, "delegate-esa", PHONE)
     page.goto(f"{forum}{round.get_absolute_url()}")
     assert page.evaluate("window.scrollY") == 0
     form = page.locator("#position-form").bounding_box()
@@ -93,7 +81,7 @@ def test_on_a_phone_the_delegates_form_is_on_the_first_screen(browser, forum):  
     assert latest.position == "no_objection" and latest.recorded_at <= timezone.now()
 
     # The secretariat is told why it cannot close yet, instead of a form refused after typing.
-    secretariat = signed_in_on_a_phone(browser, forum, "secretariat")
+    secretariat = signed_in(browser, forum, "secretariat", PHONE)
     secretariat.goto(f"{forum}{round.get_absolute_url()}")
     assert secretariat.locator("summary", has_text="Close the round").count() == 0
     assert "cannot close before its deadline" in secretariat.locator("#close-not-yet").inner_text()

@@ -5,21 +5,9 @@ import pytest
 
 from apps.deliverables.models import Deliverable
 from apps.groups.models import WorkingGroup
-from tests.web.test_browser import PASSWORD, browser, forum, shot  # noqa: F401 (fixtures)
+from tests.web.test_browser import PHONE, browser, forum, shot, signed_in  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844}
-
-
-def phone_signed_in(browser, base: str, username: str):  # noqa: F811 (the fixture, passed in)
-    page = browser.new_context(viewport=PHONE, device_scale_factor=1).new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
-    return page
 
 
 def test_list_pages_fit_a_phone_screen(browser, forum):  # noqa: F811
@@ -34,7 +22,7 @@ def test_list_pages_fit_a_phone_screen(browser, forum):  # noqa: F811
         "reports": "/reports/",
         "changes": "/changes/",
     }
-    page = phone_signed_in(browser, forum, "secretariat")
+    page = signed_in(browser, forum, "secretariat", PHONE)
     too_wide = {}
     for name, path in pages.items():
         page.goto(f"{forum}{path}")
@@ -61,7 +49,7 @@ def test_list_pages_fit_a_phone_screen(browser, forum):  # noqa: F811
 
 
 def test_the_deliverables_table_on_a_desktop_sorts_by_its_headers(browser, forum):  # noqa: F811
-    page = phone_signed_in(browser, forum, "secretariat")
+    page = signed_in(browser, forum, "secretariat", PHONE)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{forum}/deliverables/")
     page.get_by_role("link", name="State", exact=True).click()

@@ -237,8 +237,11 @@ def test_the_agencies_page_on_a_past_day_shows_the_names_of_that_day(client, sor
     html = client.get(reverse("web:agencies"), {"on": "2007-06-01"}).content.decode()
     table = html[html.index("<table") : html.index("</table>")]
     assert "ISECG members on 1 June 2007: 4" in html
-    assert "<td>KARI</td>" in table and "now Korea AeroSpace Administration (KASA)" in table
-    assert "<td>Korea AeroSpace Administration (KASA)</td>" not in table
+    assert (
+        '<td data-label="Agency">KARI</td>' in table
+        and "now Korea AeroSpace Administration (KASA)" in table
+    )
+    assert '<td data-label="Agency">Korea AeroSpace Administration (KASA)</td>' not in table
     assert "until by" not in html
     order = [table.index(f"<td>{c}</td>") for c in ("Ukraine", "United Kingdom", "USA")]
     assert order == sorted(order)
@@ -247,7 +250,7 @@ def test_the_agencies_page_on_a_past_day_shows_the_names_of_that_day(client, sor
 def test_the_agencies_page_today_shows_todays_names_and_the_earlier_ones(client, sorted_agencies):
     client.force_login(factories.UserFactory(username="reader"))
     html = client.get(reverse("web:agencies")).content.decode()
-    assert "<td>Korea AeroSpace Administration (KASA)</td>" in html
+    assert '<td data-label="Agency">Korea AeroSpace Administration (KASA)</td>' in html
     assert "KARI, until 2024 at the latest" in html and "until by" not in html
 
 
@@ -256,7 +259,7 @@ def test_the_real_record_on_1_june_2007_lists_kari_and_ukraine_before_the_usa(cl
     html = client.get(reverse("web:agencies"), {"on": "2007-06-01"}).content.decode()
     table = html[html.index("<table") : html.index("</table>")]
     assert "ISECG members on 1 June 2007: 14" in html
-    assert "<td>KARI</td>" in table
-    assert "<td>Korea AeroSpace Administration (KASA)</td>" not in table
+    assert '<td data-label="Agency">KARI</td>' in table
+    assert '<td data-label="Agency">Korea AeroSpace Administration (KASA)</td>' not in table
     assert "until by" not in html
     assert table.index("<td>Ukraine</td>") < table.index("<td>USA</td>")
