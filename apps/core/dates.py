@@ -30,6 +30,7 @@ from typing import NamedTuple
 from django.db import NotSupportedError
 from django.db.models import Case, DateField, F, Func, TextChoices, When
 
+from .day_words import day_in_words
 from .errors import ApplicationError
 from .limits import date_outside_range
 
@@ -123,7 +124,7 @@ def date_for_people(day: datetime.date | datetime.datetime | None) -> str:
         return ""
     if isinstance(day, datetime.datetime):
         day = day.date()
-    return date_as_stored(day, P.DAY, style=LONG)
+    return day_in_words(day)
 
 
 # --- what a person types ---------------------------------------------------------------------

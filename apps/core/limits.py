@@ -5,6 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 
+from .day_words import day_in_words
 from .errors import ApplicationError
 from .text import unholdable_character, word_breaks_as_newlines
 
@@ -50,12 +51,9 @@ def date_outside_range(day: datetime.date) -> str:
         day = day.date()
     if FIRST_DATE <= day <= LAST_DATE:
         return ""
-    # Imported here: core.dates imports this module.
-    from .dates import date_for_people as said
-
     return (
-        f"{said(day)} is outside the dates the tracker holds: give a day from "
-        f"{said(FIRST_DATE)} to {said(LAST_DATE)}."
+        f"{day_in_words(day)} is outside the dates the tracker holds: give a day from "
+        f"{day_in_words(FIRST_DATE)} to {day_in_words(LAST_DATE)}."
     )
 
 
